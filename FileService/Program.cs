@@ -1,6 +1,11 @@
 var builder = WebApplication.CreateBuilder(args);
+
 builder.AddServiceDefaults();
+builder.AddNpgsqlDataSource("filesdb").WithMigrations(typeof(Program).Assembly);
+builder.AddRabbitMQClient("rabbitmq");
 
 var app = builder.Build();
+
 app.MapDefaultEndpoints();
+
 app.Run();

@@ -1,27 +1,47 @@
+using Fleet.ServiceDefaults;
+using Fleet.ServiceDefaults.Health;
+using Fleet.ServiceDefaults.Problems;
+using Fleet.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>What every Fleet service shares: health, problem details, OpenAPI, telemetry.</summary>
+/// <summary>
+/// What every Fleet service shares: telemetry, health checks, RFC 9457 problem details and OpenAPI.
+/// Dependencies (database, broker, cache) are added separately with
+/// <c>AddNpgsqlDataSource</c>, <c>AddRabbitMQClient</c> and <c>AddRedisClient</c>; each one
+/// also registers its health check.
+/// </summary>
 public static class ServiceDefaultsExtensions
 {
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        builder.Services.AddProblemDetails();
+        builder.AddFleetTelemetry();
+        builder.AddDefaultHealthChecks();
+        builder.AddFleetProblemDetails();
         builder.Services.AddOpenApi();
-        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         return builder;
     }
 
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    /// <summary>Maps <c>/health</c>, <c>/alive</c> and <c>/openapi/v1.json</c>.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app) => app.MapDefaultEndpoints(_ => { });
+
+    /// <summary>
+    /// Maps the default endpoints, minus the ones switched off in <paramref name="configure"/>;
+    /// the Gateway uses <c>o => o.MapHealth = false</c> and maps its own aggregate <c>/health</c>.
+    /// </summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app, Action<DefaultEndpointsOptions> configure)
     {
-        app.MapOpenApi().AllowAnonymous();
-        app.MapHealthChecks("/health").AllowAnonymous();
-        app.MapHealthChecks("/alive", new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") }).AllowAnonymous();
+        var options = new DefaultEndpointsOptions();
+        configure(options);
+
+        if (options.MapOpenApi)
+        {
+            app.MapOpenApi().AllowAnonymous();
+        }
+
+        app.MapHealthEndpoints(options);
         return app;
     }
 }

@@ -1,0 +1,49 @@
+using Fleet.ServiceDefaults.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace Fleet.ServiceDefaults.Health;
+
+/// <summary>
+/// <c>/health</c> runs every check (the process and each dependency it uses) and answers 200 or 503;
+/// <c>/alive</c> runs only the <see cref="HealthCheckTags.Live"/> checks, so a dependency outage
+/// never makes an orchestrator restart a healthy process.
+/// </summary>
+public static class HealthEndpoints
+{
+    public const string HealthPath = "/health";
+    public const string AlivePath = "/alive";
+
+    internal static IHostApplicationBuilder AddDefaultHealthChecks(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), [HealthCheckTags.Live]);
+        return builder;
+    }
+
+    internal static WebApplication MapHealthEndpoints(this WebApplication app, DefaultEndpointsOptions options)
+    {
+        if (options.MapHealth)
+        {
+            app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteJsonAsync })
+                .ExcludeFromTracing()
+                .AllowAnonymous();
+        }
+
+        if (options.MapAlive)
+        {
+            app.MapHealthChecks(AlivePath, new HealthCheckOptions
+                {
+                    Predicate = registration => registration.Tags.Contains(HealthCheckTags.Live),
+                    ResponseWriter = HealthReportWriter.WriteJsonAsync,
+                })
+                .ExcludeFromTracing()
+                .AllowAnonymous();
+        }
+
+        return app;
+    }
+}

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Fleet.ServiceDefaults.Problems;
+
+/// <summary>
+/// Every error response is RFC 9457 <c>application/problem+json</c> carrying <c>traceId</c>:
+/// unhandled exceptions (500, no exception details), bad requests such as malformed JSON
+/// (<see cref="BadHttpRequestException"/>, 400) and empty error responses such as 404 and 405.
+/// </summary>
+internal static class ProblemDetailsExtensions
+{
+    public static IHostApplicationBuilder AddFleetProblemDetails(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            var problem = context.ProblemDetails;
+            problem.Instance ??= context.HttpContext.Request.Path;
+
+            // The plain trace id (what a trace search takes), rather than ASP.NET Core's default full activity id.
+            if (Activity.Current is { } activity)
+            {
+                problem.Extensions["traceId"] = activity.TraceId.ToHexString();
+            }
+        });
+
+        builder.Services.Configure<ExceptionHandlerOptions>(options =>
+        {
+            options.StatusCodeSelector = exception => exception is BadHttpRequestException badRequest
+                ? badRequest.StatusCode
+                : StatusCodes.Status500InternalServerError;
+
+            // A client's bad input is not a server error worth an error log and an exception metric.
+            options.SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException;
+        });
+
+        builder.Services.AddTransient<IStartupFilter, ProblemDetailsStartupFilter>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Puts the exception handler and status-code pages at the start of the pipeline, ahead of
+    /// routing and of any middleware the service adds, so nothing escapes them.
+    /// </summary>
+    private sealed class ProblemDetailsStartupFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.UseExceptionHandler();
+            app.UseStatusCodePages();
+            next(app);
+        };
+    }
+}

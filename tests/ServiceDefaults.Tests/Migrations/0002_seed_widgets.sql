@@ -1,0 +1,1 @@
+INSERT INTO widgets (name) VALUES ('sprocket'), ('gizmo');

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using Fleet.ServiceDefaultsTests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace Fleet.ServiceDefaultsTests.Telemetry;
+
+public sealed class TelemetryTests
+{
+    [Fact]
+    public async Task The_server_span_continues_the_incoming_traceparent()
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        var parentSpanId = ActivitySpanId.CreateRandom();
+        var spans = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.TraceId == traceId)
+                {
+                    spans.Enqueue(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var builder = TestApp.CreateBuilder();
+        builder.AddServiceDefaults();
+        await using var app = builder.Build();
+        app.MapGet("/items/{id}", (int id) => id);
+        app.MapDefaultEndpoints();
+        await app.StartAsync();
+
+        var request = new HttpRequestMessage(HttpMethod.Get, "/items/5");
+        request.Headers.Add("traceparent", $"00-{traceId}-{parentSpanId}-01");
+        (await app.GetTestClient().SendAsync(request)).EnsureSuccessStatusCode();
+
+        var span = spans.Should().ContainSingle().Subject;
+        span.Kind.Should().Be(ActivityKind.Server);
+        span.ParentSpanId.Should().Be(parentSpanId);
+        span.HasRemoteParent.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Traces_metrics_and_logs_are_exported_over_otlp_http_protobuf_when_an_endpoint_is_set()
+    {
+        await using var collector = await OtlpCollector.StartAsync();
+        var serviceName = $"sd-test-{Guid.NewGuid():N}";
+        var builder = TestApp.CreateBuilder([
+            new("OTEL_EXPORTER_OTLP_ENDPOINT", collector.Url),
+            new("OTEL_SERVICE_NAME", serviceName),
+            new("Logging:OpenTelemetry:LogLevel:Default", "Information"),
+        ]);
+        builder.AddServiceDefaults();
+        await using var app = builder.Build();
+        app.MapGet("/items/{id}", (int id, ILogger<TelemetryTests> logger) =>
+        {
+            logger.LogInformation("Serving item {ItemId}", id);
+            return id;
+        });
+        app.MapDefaultEndpoints();
+        await app.StartAsync();
+        var client = app.GetTestClient();
+
+        var itemsTrace = ActivityTraceId.CreateRandom();
+        var healthTrace = ActivityTraceId.CreateRandom();
+        await SendAsync(client, "/items/5", itemsTrace);
+        await SendAsync(client, "/health", healthTrace);
+
+        app.Services.GetRequiredService<TracerProvider>().ForceFlush().Should().BeTrue();
+        app.Services.GetRequiredService<MeterProvider>().ForceFlush().Should().BeTrue();
+        app.Services.GetRequiredService<LoggerProvider>().ForceFlush().Should().BeTrue();
+
+        collector.Requests.Should().OnlyContain(r => r.ContentType == "application/x-protobuf");
+
+        var traces = collector.Bodies("/v1/traces").Where(body => Contains(body, serviceName)).ToList();
+        traces.Should().Contain(body => Contains(body, itemsTrace)
+            && Contains(body, "GET /items/{id}")
+            && Contains(body, "http.route")
+            && Contains(body, "http.response.status_code"));
+        traces.Should().NotContain(body => Contains(body, healthTrace), "health probes are not traced");
+
+        collector.Bodies("/v1/metrics").Should().Contain(body => Contains(body, serviceName) && Contains(body, "http.server.request.duration"));
+        collector.Bodies("/v1/logs").Should().Contain(body => Contains(body, serviceName) && Contains(body, "Serving item 5"));
+    }
+
+    private static async Task SendAsync(HttpClient client, string path, ActivityTraceId traceId)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+        (await client.SendAsync(request)).EnsureSuccessStatusCode();
+    }
+
+    private static bool Contains(byte[] body, string text) => body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
+
+    private static bool Contains(byte[] body, ActivityTraceId traceId) =>
+        body.AsSpan().IndexOf(Convert.FromHexString(traceId.ToHexString())) >= 0;
+
+    /// <summary>Accepts OTLP/HTTP exports on a real port and keeps the raw requests.</summary>
+    private sealed class OtlpCollector : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+
+        private OtlpCollector(WebApplication app) => _app = app;
+
+        public ConcurrentQueue<(string Path, string? ContentType, byte[] Body)> Requests { get; } = new();
+
+        public string Url => _app.Urls.First();
+
+        public IEnumerable<byte[]> Bodies(string path) => Requests.Where(r => r.Path == path).Select(r => r.Body);
+
+        public static async Task<OtlpCollector> StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            var app = builder.Build();
+            var collector = new OtlpCollector(app);
+            app.MapPost("/v1/{signal}", async (HttpRequest request) =>
+            {
+                using var body = new MemoryStream();
+                await request.Body.CopyToAsync(body);
+                collector.Requests.Enqueue((request.Path, request.ContentType, body.ToArray()));
+                return Results.Ok();
+            });
+            await app.StartAsync();
+            return collector;
+        }
+
+        public ValueTask DisposeAsync() => _app.DisposeAsync();
+    }
+}
