@@ -19,6 +19,8 @@ internal static class TelemetryExtensions
     /// </summary>
     public static IHostApplicationBuilder AddFleetTelemetry(this IHostApplicationBuilder builder)
     {
+        RequestActivities.EnsureCreated();
+
         var endpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
         if (string.IsNullOrWhiteSpace(endpoint))
         {

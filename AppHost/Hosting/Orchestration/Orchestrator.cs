@@ -96,9 +96,7 @@ internal sealed class Orchestrator(IReadOnlyList<IReadOnlyList<Resource>> levels
             var delay = TimeSpan.FromMilliseconds(100);
             while (true)
             {
-                var health = await runner.CheckHealthAsync(cancellationToken);
-                runner.Health = health.IsHealthy ? HealthStatus.Healthy : HealthStatus.Unhealthy;
-                runner.HealthDetail = health.Detail;
+                var health = await runner.UpdateHealthAsync(cancellationToken);
                 context.NotifyChanged();
                 if (health.IsHealthy)
                 {
@@ -140,9 +138,7 @@ internal sealed class Orchestrator(IReadOnlyList<IReadOnlyList<Resource>> levels
                 await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
                 await Task.WhenAll(AllRunners.Select(async runner =>
                 {
-                    var health = await runner.CheckHealthAsync(cancellationToken);
-                    runner.Health = health.IsHealthy ? HealthStatus.Healthy : HealthStatus.Unhealthy;
-                    runner.HealthDetail = health.Detail;
+                    await runner.UpdateHealthAsync(cancellationToken);
                     if (runner is ProcessRunner && runner.State is ResourceState.Running or ResourceState.Restarting)
                     {
                         runner.State = runner.Pid is null ? ResourceState.Restarting : ResourceState.Running;
@@ -182,7 +178,7 @@ internal sealed class Orchestrator(IReadOnlyList<IReadOnlyList<Resource>> levels
                 context.NotifyChanged();
                 await runner.StopAsync(grace);
                 runner.State = ResourceState.Stopped;
-                runner.Health = HealthStatus.Unknown;
+                runner.ResetHealth();
                 context.NotifyChanged();
             }));
         }

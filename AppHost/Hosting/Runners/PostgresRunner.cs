@@ -37,6 +37,10 @@ internal sealed class PostgresRunner(PostgresServerResource server, RunContext c
         {
             yield return $"PostgreSQL refuses to run as root and there is no '{ServiceUser}' user to run it as. Run: sudo apt-get install -y postgresql";
         }
+        if (LeftoverPostmaster() is { } pid)
+        {
+            yield return $"A PostgreSQL server (pid {pid}) is still running on {server.DataDirectory}, probably left by an AppHost that was killed. Stop it with: kill -INT {pid}";
+        }
         if (Directory.Exists(server.DataDirectory) && Native.IsRoot && FileOwner(server.DataDirectory) is { } owner && owner != ServiceUser)
         {
             yield return $"The PostgreSQL data folder {server.DataDirectory} belongs to '{owner}', not '{ServiceUser}'. Run: sudo chown -R {ServiceUser}: {server.DataDirectory} (or delete it to start afresh)";
@@ -131,6 +135,23 @@ internal sealed class PostgresRunner(PostgresServerResource server, RunContext c
             }
         }
         return true;
+    }
+
+    /// <summary>The postmaster.pid file names the server that holds the data folder, while it runs.</summary>
+    private int? LeftoverPostmaster()
+    {
+        var pidFile = Path.Combine(server.DataDirectory, "postmaster.pid");
+        try
+        {
+            return File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid) && Native.IsAlive(pid)
+                && File.ReadAllText($"/proc/{pid}/cmdline").Contains("postgres", StringComparison.Ordinal)
+                ? pid
+                : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private async Task ChownAsync(string path, CancellationToken cancellationToken)

@@ -14,9 +14,30 @@ internal abstract class ResourceRunner(Resource resource, RunContext context)
 
     public ResourceState State { get; set; } = ResourceState.NotStarted;
 
-    public HealthStatus Health { get; set; } = HealthStatus.Unknown;
+    private HealthStatus _health = HealthStatus.Unknown;
+    private int _healthCheckedAtRestarts;
 
-    public string? HealthDetail { get; set; }
+    /// <summary>The last health check's verdict, unless the process has been restarted since that check began.</summary>
+    public HealthStatus Health => _healthCheckedAtRestarts == Restarts ? _health : HealthStatus.Unknown;
+
+    public string? HealthDetail { get; private set; }
+
+    /// <summary>Checks health now; a verdict about a process that has since been restarted does not count.</summary>
+    public async Task<HealthCheck> UpdateHealthAsync(CancellationToken cancellationToken)
+    {
+        var restartsBefore = Restarts;
+        var check = await CheckHealthAsync(cancellationToken);
+        _health = check.IsHealthy ? HealthStatus.Healthy : HealthStatus.Unhealthy;
+        HealthDetail = check.Detail;
+        _healthCheckedAtRestarts = restartsBefore;
+        return check;
+    }
+
+    public void ResetHealth()
+    {
+        _health = HealthStatus.Unknown;
+        HealthDetail = null;
+    }
 
     public virtual string? Endpoint => null;
 

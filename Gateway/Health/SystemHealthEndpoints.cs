@@ -1,0 +1,52 @@
+using Fleet.Gateway.Proxy;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Fleet.Gateway.Health;
+
+public static class SystemHealthEndpoints
+{
+    public static IServiceCollection AddSystemHealth(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<SystemHealthOptions>(configuration.GetSection(SystemHealthOptions.SectionName));
+        services.AddSingleton<ServiceHealthProbe>();
+        return services;
+    }
+
+    /// <summary>
+    /// <c>/health</c> for the whole system and <c>/health/{service}</c> for one service, in place of the
+    /// gateway's own <c>/health</c> (its liveness stays at <c>/alive</c>).
+    /// </summary>
+    public static IEndpointRouteBuilder MapSystemHealth(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/health", GetSystemHealth).AllowAnonymous();
+        endpoints.MapGet("/health/{service}", GetServiceHealth).AllowAnonymous();
+        return endpoints;
+    }
+
+    private static async Task<JsonHttpResult<SystemHealthReport>> GetSystemHealth(
+        ProxyRouteTable routeTable, ServiceHealthProbe probe, CancellationToken cancellationToken)
+    {
+        var report = await probe.CheckAsync(routeTable.Clusters, cancellationToken);
+        return TypedResults.Json(report, statusCode: StatusCodeFor(report.Status));
+    }
+
+    private static async Task<Results<JsonHttpResult<ServiceHealthReport>, ProblemHttpResult>> GetServiceHealth(
+        string service, ProxyRouteTable routeTable, ServiceHealthProbe probe, CancellationToken cancellationToken)
+    {
+        if (routeTable.FindCluster(service) is not { } cluster)
+        {
+            return TypedResults.Problem(
+                $"There is no service named '{service}'.",
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Unknown service",
+                extensions: new Dictionary<string, object?> { ["service"] = service });
+        }
+
+        var report = await probe.CheckAsync(cluster, cancellationToken);
+        return TypedResults.Json(report, statusCode: StatusCodeFor(report.Status));
+    }
+
+    private static int StatusCodeFor(HealthStatus status) =>
+        status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+}
