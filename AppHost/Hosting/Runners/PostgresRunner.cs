@@ -68,7 +68,7 @@ internal sealed class PostgresRunner(PostgresServerResource server, RunContext c
                 "-D", server.DataDirectory, "-U", PostgresServerResource.UserName, "--pwfile", passwordFile,
                 "-A", "scram-sha-256", "-E", "UTF8", "--no-locale", "--no-instructions",
             ])
-            { RunAsUser = ServiceUser };
+            { RunAsUser = ServiceUser, WorkingDirectory = server.DataDirectory };
             var exitCode = await ProcessLauncher.RunToCompletionAsync(initdb, Log, cancellationToken);
             if (exitCode != 0)
             {
@@ -93,7 +93,7 @@ internal sealed class PostgresRunner(PostgresServerResource server, RunContext c
         "-c", "shared_buffers=256MB",
         "-c", "logging_collector=off",
     ])
-    { RunAsUser = ServiceUser };
+    { RunAsUser = ServiceUser, WorkingDirectory = server.DataDirectory };
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
