@@ -97,6 +97,11 @@ public sealed class DistributedApplication : IAsyncDisposable
         Resources.OfType<IResourceWithEndpoints>().FirstOrDefault(r => r.Name == resourceName)?.Endpoints[replica]
         ?? throw new ArgumentException($"No resource named '{resourceName}' has endpoints.", nameof(resourceName));
 
+    /// <summary>A parameter's value (for a test that needs a seeded secret).</summary>
+    public string GetParameterValue(string name) =>
+        Resources.OfType<ParameterResource>().FirstOrDefault(p => p.Name == name)?.Value
+        ?? throw new ArgumentException($"No parameter named '{name}'.", nameof(name));
+
     /// <summary>One snapshot per running instance (each replica of a project is one).</summary>
     public IReadOnlyList<ResourceSnapshot> Snapshots() => _orchestrator.AllRunners.Select(r => r.Snapshot()).ToList();
 

@@ -31,9 +31,20 @@ public static class ProjectBuilderExtensions
         return builder;
     }
 
-    public static IResourceBuilder<ProjectResource> WithEnvironment(this IResourceBuilder<ProjectResource> builder, string name, string value)
+    public static IResourceBuilder<ProjectResource> WithEnvironment(this IResourceBuilder<ProjectResource> builder, string name, string value) =>
+        builder.WithEnvironment(name, () => value);
+
+    /// <summary>A value worked out when the process starts, e.g. from another resource's endpoint.</summary>
+    public static IResourceBuilder<ProjectResource> WithEnvironment(this IResourceBuilder<ProjectResource> builder, string name, Func<string> value)
     {
         builder.Resource.Environment[name] = value;
         return builder;
+    }
+
+    public static IResourceBuilder<ProjectResource> WithEnvironment(
+        this IResourceBuilder<ProjectResource> builder, string name, IResourceBuilder<ParameterResource> parameter)
+    {
+        var resource = parameter.Resource;
+        return builder.WithEnvironment(name, () => resource.Value);
     }
 }

@@ -32,7 +32,7 @@ apphost_once() {
   wait "$pid" || true
   pid=""
   stop=$(now)
-  echo "$(echo "$ready - $start" | bc) $(echo "$stop - $ready" | bc)"
+  printf '%.2f %.2f\n' "$(echo "$ready - $start" | bc)" "$(echo "$stop - $ready" | bc)"
 }
 
 baseline_once() {
@@ -41,11 +41,11 @@ baseline_once() {
   ASPNETCORE_URLS="http://127.0.0.1:$port" dotnet Gateway/bin/Release/net10.0/Fleet.Gateway.dll >/dev/null 2>&1 &
   pid=$!
   until curl -fs "http://127.0.0.1:$port/alive" >/dev/null; do sleep 0.02; done
-  echo "$(now) - $start" | bc
+  printf '%.3f\n' "$(echo "$(now) - $start" | bc)"
   kill -TERM "$pid"; wait "$pid" || true; pid=""
 }
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+median() { sort -n | awk '{a[NR]=$1} END {printf "%.2f\n", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 baselines=(); colds=(); cold_stops=(); warms=(); warm_stops=()
 for ((i = 0; i < runs; i++)); do

@@ -62,4 +62,31 @@ public sealed class ModelBuildingTests
 
         act.Should().Throw<ArgumentException>();
     }
+
+    [Fact]
+    public async Task A_secret_parameter_is_generated_once_kept_and_handed_to_the_service_through_its_environment()
+    {
+        var builder = DistributedApplicationTestingBuilder.Create();
+        var secret = builder.AddParameter("admin-password", secret: true);
+        var service = builder.AddProject<Projects.AuthService>("auth").WithEnvironment("Seed__Admin__Password", secret);
+        await using var app = builder.Build();
+
+        var value = app.GetParameterValue("admin-password");
+        var environment = Fleet.AppHost.Hosting.Runners.ServiceEnvironment.For(service.Resource, 0, app.Options);
+
+        value.Should().HaveLength(32);
+        environment["Seed__Admin__Password"].Should().Be(value);
+        var kept = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(app.Options.DataDirectory, "secrets.json")));
+        kept.RootElement.GetProperty("admin-password").GetString().Should().Be(value, "the same secret is used on the next run");
+    }
+
+    [Fact]
+    public async Task A_parameter_given_in_configuration_is_used_as_it_is()
+    {
+        var builder = DistributedApplicationTestingBuilder.Create("--Parameters:admin-password=chosen-by-me");
+        builder.AddParameter("admin-password", secret: true);
+        await using var app = builder.Build();
+
+        app.GetParameterValue("admin-password").Should().Be("chosen-by-me");
+    }
 }

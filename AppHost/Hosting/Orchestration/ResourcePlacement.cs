@@ -27,6 +27,10 @@ internal static class ResourcePlacement
                 rabbit.EpmdPort = ports.Allocate($"{rabbit.Name}-epmd");
             }
         }
+        foreach (var parameter in resources.OfType<ParameterResource>().Where(p => p.Value.Length == 0))
+        {
+            parameter.Value = secrets.Get(parameter.Name);
+        }
         foreach (var project in resources.OfType<ProjectResource>())
         {
             project.AllocatedEndpoints.Clear();

@@ -13,7 +13,8 @@ public sealed class ProjectResource(string name, string projectDirectory) : Reso
     /// <summary>A fixed port (only for a single replica); otherwise each replica gets a free one.</summary>
     public int? FixedPort { get; internal set; }
 
-    public Dictionary<string, string> Environment { get; } = [];
+    /// <summary>Values are read when the process starts, so they may name ports and secrets settled later.</summary>
+    public Dictionary<string, Func<string>> Environment { get; } = [];
 
     public List<Uri> AllocatedEndpoints { get; } = [];
 

@@ -13,6 +13,7 @@ internal static class RunnerFactory
         RedisResource redis => [new RedisRunner(redis, context)],
         ProjectResource project => Enumerable.Range(0, project.Replicas).Select(i => (ResourceRunner)new ProjectRunner(project, i, context)).ToList(),
         ExecutableResource executable => [new ExecutableRunner(executable, context)],
+        ParameterResource => [],
         _ => throw new NotSupportedException($"No runner for resources of type {resource.GetType().Name}."),
     };
 }

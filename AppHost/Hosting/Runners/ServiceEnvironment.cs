@@ -38,7 +38,7 @@ internal static class ServiceEnvironment
         }
         foreach (var (name, value) in project.Environment)
         {
-            environment[name] = value;
+            environment[name] = value();
         }
         return environment;
     }
