@@ -1,6 +1,7 @@
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddFleetAuthentication(); // every route needs a token unless it says otherwise
 builder.AddNpgsqlDataSource("filesdb").WithMigrations(typeof(Program).Assembly);
 builder.AddRabbitMQClient("rabbitmq");
 

@@ -2,15 +2,21 @@ using Fleet.Gateway.Docs;
 using Fleet.Gateway.Health;
 using Fleet.Gateway.Hosting;
 using Fleet.Gateway.Proxy;
+using Fleet.Gateway.RateLimiting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddFleetAuthentication(); // validates tokens itself; each route's AuthorizationPolicy says who may pass
 builder.ListenOnGatewayPort();
 builder.Services.AddReverseProxy(builder.Configuration);
+builder.Services.AddGatewayRateLimits(builder.Configuration);
 builder.Services.AddSystemHealth(builder.Configuration);
 builder.Services.AddServiceDocs();
 
 var app = builder.Build();
+app.UseAuthentication();
+app.UseRateLimiter(); // after authentication: per client id, or per IP for anonymous callers
+app.UseAuthorization();
 app.MapSystemHealth();
 app.MapServiceDocs();
 app.MapReverseProxy();

@@ -4,7 +4,7 @@ namespace Fleet.Gateway.Proxy;
 /// A configured route; also attached as endpoint metadata so later features (authorization, rate
 /// limits) can find which route an endpoint forwards.
 /// </summary>
-public sealed class ProxyRoute(string id, string pathPattern, ProxyCluster cluster, TimeSpan timeout)
+public sealed class ProxyRoute(string id, string pathPattern, ProxyCluster cluster, TimeSpan timeout, string? authorizationPolicy = null)
 {
     public string Id { get; } = id;
 
@@ -14,4 +14,7 @@ public sealed class ProxyRoute(string id, string pathPattern, ProxyCluster clust
 
     /// <summary>How long the backend may take to send its response headers.</summary>
     public TimeSpan Timeout { get; } = timeout;
+
+    /// <summary><c>Anonymous</c>, <c>Default</c> / null (authenticated caller) or a policy name; see <see cref="RouteConfig.AuthorizationPolicy"/>.</summary>
+    public string? AuthorizationPolicy { get; } = authorizationPolicy;
 }

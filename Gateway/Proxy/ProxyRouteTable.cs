@@ -48,7 +48,7 @@ public sealed partial class ProxyRouteTable
                 throw new InvalidOperationException($"ReverseProxy:Routes:{routeId} names cluster '{route.ClusterId}', which is not configured.");
             }
 
-            _routes.Add(new ProxyRoute(routeId, route.Match.Path, cluster, route.Timeout ?? config.DefaultTimeout));
+            _routes.Add(new ProxyRoute(routeId, route.Match.Path, cluster, route.Timeout ?? config.DefaultTimeout, route.AuthorizationPolicy));
         }
 
         if (_routes.Count == 0)

@@ -26,6 +26,12 @@ public sealed class RouteConfig
     public RouteMatch Match { get; set; } = new();
 
     public TimeSpan? Timeout { get; set; }
+
+    /// <summary>
+    /// YARP's field: <c>Anonymous</c> (no token needed at the gateway), <c>Default</c> or unset (an authenticated
+    /// caller), or the name of a policy such as <c>rides:write</c>. Services still check scopes themselves.
+    /// </summary>
+    public string? AuthorizationPolicy { get; set; }
 }
 
 public sealed class RouteMatch

@@ -12,6 +12,7 @@ namespace Fleet.Gateway.Tests.Infrastructure;
 public sealed class GatewayApp : IAsyncDisposable
 {
     private static readonly string[] AllServices = ["auth", "ingest", "files", "audit", "scheduler"];
+    private static readonly string[] Routes = ["auth", "rides", "files", "audit", "search", "events", "jobs"];
 
     private readonly WebApplicationFactory<Program> _factory;
 
@@ -40,7 +41,11 @@ public sealed class GatewayApp : IAsyncDisposable
 
     /// <param name="services">Replica addresses per service; services not given point at a closed port.</param>
     /// <param name="settings">Further configuration, e.g. <c>ReverseProxy:Routes:rides:Timeout</c>.</param>
-    public static GatewayApp Start(IDictionary<string, string[]> services, IDictionary<string, string?>? settings = null)
+    /// <param name="checkTokens">
+    /// False (forwarding tests): every route is anonymous and rate limits are off. True: the route table's own
+    /// authorization policies and rate limits, as in production.
+    /// </param>
+    public static GatewayApp Start(IDictionary<string, string[]> services, IDictionary<string, string?>? settings = null, bool checkTokens = false)
     {
         var logs = new CapturedLogs();
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
@@ -54,6 +59,16 @@ public sealed class GatewayApp : IAsyncDisposable
                 {
                     builder.UseSetting($"services:{service}:http:{i}", replicas[i]);
                 }
+            }
+
+            if (!checkTokens)
+            {
+                foreach (var route in Routes)
+                {
+                    builder.UseSetting($"ReverseProxy:Routes:{route}:AuthorizationPolicy", "Anonymous");
+                }
+
+                builder.UseSetting("Gateway:RateLimits:Enabled", "false");
             }
 
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -1,0 +1,38 @@
+namespace Fleet.AuthService;
+
+/// <summary>Section <c>Auth</c>.</summary>
+public sealed class AuthOptions
+{
+    public const string SectionName = "Auth";
+
+    /// <summary>The public URL of AuthService through the gateway; <c>iss</c> of every token and the base of discovery URLs.</summary>
+    public string Issuer { get; set; } = "http://127.0.0.1:8080/auth";
+
+    public string Audience { get; set; } = "fleet";
+
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>Refuse the password grant until the user has verified their e-mail address.</summary>
+    public bool RequireVerifiedEmail { get; set; } = true;
+
+    public TimeSpan EmailVerificationLifetime { get; set; } = TimeSpan.FromHours(24);
+
+    public int MaxFailedAccessAttempts { get; set; } = 5;
+
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    public KeyRotationOptions KeyRotation { get; set; } = new();
+
+    public string IssuerUrl(string path) => $"{Issuer.TrimEnd('/')}/{path.TrimStart('/')}";
+}
+
+public sealed class KeyRotationOptions
+{
+    /// <summary>How long a signing key signs before a new one takes over.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often the rotation service checks whether the active key is due.</summary>
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromMinutes(10);
+}

@@ -1,0 +1,80 @@
+using Fleet.AuthService.ApiKeys;
+using Fleet.AuthService.Audit;
+using Fleet.AuthService.Clients;
+using Fleet.AuthService.Data;
+using Fleet.AuthService.Discovery;
+using Fleet.AuthService.Keys;
+using Fleet.AuthService.Seeding;
+using Fleet.AuthService.Tokens;
+using Fleet.AuthService.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Fleet.AuthService;
+
+public static class AuthServiceExtensions
+{
+    /// <summary>
+    /// Everything AuthService adds to the service defaults. Call after <c>WithMigrations</c>: hosted
+    /// services start in registration order, so the seeder and the first signing key find the schema in place.
+    /// </summary>
+    public static WebApplicationBuilder AddAuthService(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName);
+        services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.SectionName);
+        services.AddHttpContextAccessor();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddDbContext<AuthDbContext>((provider, options) => options.UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>()));
+        services.AddIdentityCore<FleetUser>(options =>
+            {
+                options.Stores.SchemaVersion = IdentitySchemaVersions.Version1;
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 10;
+                options.Password.RequireDigit = true;
+                options.Password.RequireLowercase = true;
+                options.Password.RequireUppercase = true;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.AllowedForNewUsers = true;
+            })
+            .AddRoles<IdentityRole<Guid>>()
+            .AddEntityFrameworkStores<AuthDbContext>()
+            .AddSignInManager();
+        services.AddOptions<IdentityOptions>().Configure<IOptions<AuthOptions>>((options, auth) =>
+        {
+            options.Lockout.MaxFailedAccessAttempts = auth.Value.MaxFailedAccessAttempts;
+            options.Lockout.DefaultLockoutTimeSpan = auth.Value.LockoutDuration;
+        });
+
+        services.AddSingleton<SigningKeyStore>();
+        services.AddSingleton<SigningKeyRotation>();
+        services.AddSingleton<AuditLog>();
+        services.AddHostedService<StartupSeeder>();
+        services.AddHostedService(provider => provider.GetRequiredService<SigningKeyRotation>());
+        services.AddHostedService<AuditPublisher>();
+        services.AddBearerAuthentication();
+        builder.AddFleetAuthorization();
+
+        services.AddScoped<ClientAuthenticator>();
+        services.AddScoped<TokenGrants>();
+        services.AddScoped<Introspection>();
+        services.AddScoped<EmailVerification>();
+        services.AddSingleton<TokenIssuer>();
+        return builder;
+    }
+
+    public static WebApplication MapAuthEndpoints(this WebApplication app)
+    {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapTokenEndpoints();
+        app.MapUserEndpoints();
+        app.MapApiKeyEndpoints();
+        app.MapClientAdminEndpoints();
+        app.MapDiscoveryEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,106 @@
+using System.Text.RegularExpressions;
+using Fleet.AuthService.ApiKeys;
+using Fleet.AuthService.Clients;
+using Fleet.AuthService.Keys;
+using Fleet.AuthService.Tokens;
+using Fleet.AuthService.Users;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Fleet.AuthService.Data;
+
+/// <summary>
+/// authdb, schema <c>auth</c>. The schema itself is written by hand in Migrations/*.sql (EF's design-time
+/// tooling does not restore here); this model maps onto it, with snake_case names throughout.
+/// </summary>
+public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options)
+    : IdentityDbContext<FleetUser, IdentityRole<Guid>, Guid>(options)
+{
+    public DbSet<OAuthClient> Clients => Set<OAuthClient>();
+
+    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
+
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.HasDefaultSchema("auth");
+
+        builder.Entity<FleetUser>().ToTable("users");
+        builder.Entity<IdentityRole<Guid>>().ToTable("roles");
+        builder.Entity<IdentityUserRole<Guid>>().ToTable("user_roles");
+        builder.Entity<IdentityUserClaim<Guid>>().ToTable("user_claims");
+        builder.Entity<IdentityUserLogin<Guid>>().ToTable("user_logins");
+        builder.Entity<IdentityUserToken<Guid>>().ToTable("user_tokens");
+        builder.Entity<IdentityRoleClaim<Guid>>().ToTable("role_claims");
+
+        builder.Entity<OAuthClient>(client =>
+        {
+            client.ToTable("clients");
+            client.HasKey(c => c.ClientId);
+            client.Property(c => c.ClientId).HasMaxLength(64);
+            client.Property(c => c.Name).HasMaxLength(200);
+        });
+
+        builder.Entity<RefreshToken>(token =>
+        {
+            token.ToTable("refresh_tokens");
+            token.HasIndex(t => t.TokenHash).IsUnique();
+            token.HasIndex(t => t.FamilyId);
+            token.Property(t => t.ClientId).HasMaxLength(64);
+        });
+
+        builder.Entity<ApiKey>(key =>
+        {
+            key.ToTable("api_keys");
+            key.Property(k => k.Id).HasMaxLength(12);
+            key.Property(k => k.Name).HasMaxLength(100);
+            key.HasIndex(k => k.UserId);
+            key.HasOne<FleetUser>().WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<SigningKey>(key =>
+        {
+            key.ToTable("signing_keys");
+            key.Property(k => k.Id).HasMaxLength(64);
+            key.Property(k => k.Algorithm).HasMaxLength(16);
+            // One active (signing) key per algorithm, whatever the number of replicas rotating.
+            key.HasIndex(k => k.Algorithm).IsUnique().HasFilter("deactivated_at IS NULL").HasDatabaseName("signing_keys_one_active");
+        });
+
+        ApplySnakeCaseNames(builder);
+    }
+
+    private static void ApplySnakeCaseNames(ModelBuilder builder)
+    {
+        foreach (var entity in builder.Model.GetEntityTypes())
+        {
+            var table = entity.GetTableName()!;
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(SnakeCase(property.Name));
+            }
+            foreach (var key in entity.GetKeys())
+            {
+                key.SetName(key.IsPrimaryKey() ? $"{table}_pkey" : $"{table}_{string.Join("_", key.Properties.Select(p => SnakeCase(p.Name)))}_key");
+            }
+            foreach (var foreignKey in entity.GetForeignKeys())
+            {
+                foreignKey.SetConstraintName($"{table}_{string.Join("_", foreignKey.Properties.Select(p => SnakeCase(p.Name)))}_fkey");
+            }
+            foreach (var index in entity.GetIndexes())
+            {
+                if (index.GetDatabaseName() is not "signing_keys_one_active")
+                {
+                    index.SetDatabaseName($"{table}_{string.Join("_", index.Properties.Select(p => SnakeCase(p.Name)))}_{(index.IsUnique ? "key" : "idx")}");
+                }
+            }
+        }
+    }
+
+    private static string SnakeCase(string name) => Regex.Replace(name, "(?<=[a-z0-9])([A-Z])", "_$1").ToLowerInvariant();
+}

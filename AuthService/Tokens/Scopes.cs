@@ -1,0 +1,38 @@
+namespace Fleet.AuthService.Tokens;
+
+/// <summary>The scopes of the auth contract and which role may hold which.</summary>
+public static class Scopes
+{
+    public const string Admin = "admin";
+
+    public static readonly string[] All =
+        ["rides:write", "rides:read", "files:read", "files:write", "audit:write", "audit:read", "events:read", "jobs:admin", Admin];
+
+    /// <summary>
+    /// role → scopes it may hold. Users read rides and events, work with their files and the audit log
+    /// (audit:write so they can make API keys for their own apps); rides:write belongs to the XRides feed
+    /// client, jobs:admin and admin to admins.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string[]> ByRole = new Dictionary<string, string[]>
+    {
+        ["user"] = ["rides:read", "files:read", "files:write", "audit:write", "audit:read", "events:read"],
+        ["admin"] = All,
+    };
+
+    public static HashSet<string> ForRoles(IEnumerable<string> roles) =>
+        roles.SelectMany(role => ByRole.GetValueOrDefault(role) ?? []).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Splits an RFC 6749 §3.3 scope string; null when it holds a scope this server does not know.</summary>
+    public static string[]? Parse(string scope)
+    {
+        var scopes = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToArray();
+        return scopes.All(s => All.Contains(s, StringComparer.Ordinal)) ? scopes : null;
+    }
+
+    /// <summary>Space-separated, in the contract's order.</summary>
+    public static string Format(IEnumerable<string> scopes)
+    {
+        var set = scopes.ToHashSet(StringComparer.Ordinal);
+        return string.Join(' ', All.Where(set.Contains));
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Fleet.ServiceDefaults.Authentication;
+
+/// <summary>
+/// The 401 and 403 answers of docs/auth-contract.md: RFC 9457 problem+json with a RFC 6750
+/// <c>WWW-Authenticate</c> header (<c>error="invalid_token"</c> / <c>error="insufficient_scope", scope="..."</c>).
+/// </summary>
+public static class AuthProblems
+{
+    public static Task WriteUnauthorizedAsync(HttpContext context, string description, string scheme = "Bearer")
+    {
+        context.Response.Headers.WWWAuthenticate =
+            $"{scheme} error=\"invalid_token\", error_description=\"{Quote(description)}\"";
+        return WriteAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized",
+            "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.2", description, null);
+    }
+
+    public static Task WriteForbiddenAsync(HttpContext context, IReadOnlyCollection<string> scopes, string scheme = "Bearer")
+    {
+        var needed = string.Join(' ', scopes);
+        context.Response.Headers.WWWAuthenticate = scopes.Count == 0
+            ? $"{scheme} error=\"insufficient_scope\""
+            : $"{scheme} error=\"insufficient_scope\", scope=\"{Quote(needed)}\"";
+        var detail = scopes.Count == 0
+            ? "The caller may not do this."
+            : $"This needs the scope{(scopes.Count == 1 ? "" : "s")} '{needed}', which the caller's token does not grant.";
+        return WriteAsync(context, StatusCodes.Status403Forbidden, "Forbidden",
+            "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.4", detail, scopes.Count == 0 ? null : needed);
+    }
+
+    private static Task WriteAsync(HttpContext context, int status, string title, string type, string detail, string? scope)
+    {
+        var problem = new ProblemDetails { Status = status, Title = title, Type = type, Detail = detail };
+        if (scope is not null)
+        {
+            problem.Extensions["scope"] = scope;
+        }
+
+        return TypedResults.Problem(problem).ExecuteAsync(context);
+    }
+
+    /// <summary>A quoted-string body: printable ASCII only, with <c>"</c> and <c>\</c> escaped.</summary>
+    private static string Quote(string value)
+    {
+        var builder = new StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            if (c is < ' ' or > '~')
+            {
+                continue;
+            }
+
+            if (c is '"' or '\\')
+            {
+                builder.Append('\\');
+            }
+
+            builder.Append(c);
+        }
+
+        return builder.ToString();
+    }
+}

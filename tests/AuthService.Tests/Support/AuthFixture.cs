@@ -1,0 +1,149 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Fleet.AppHost.Hosting;
+using Fleet.AppHost.Hosting.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+using Fleet.AuthService;
+
+namespace Fleet.AuthServiceTests.Support;
+
+/// <summary>
+/// Real PostgreSQL, RabbitMQ and Redis started through the AppHost's testing builder, and AuthService on a
+/// TestServer (the factory is keyed on AuthOptions: AppHost also has a Program) configured with their connection strings and the seeds (Development, so registration
+/// answers with the verification key).
+/// </summary>
+public sealed class AuthFixture : IAsyncLifetime
+{
+    public const string AdminPassword = "Admin-Password-1";
+    public const string XridesSecret = "xrides-secret-for-tests";
+    public const string AuditSecret = "audit-secret-for-tests";
+    public const string CliSecret = "cli-secret-for-tests";
+    public const string Issuer = "http://127.0.0.1:8080/auth";
+    public const int MaxFailedAttempts = 3;
+
+    private DistributedApplication? _infrastructure;
+
+    public WebApplicationFactory<AuthOptions> Factory { get; private set; } = null!;
+
+    public string RabbitMqConnectionString { get; private set; } = "";
+
+    public string AuthDbConnectionString { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        var builder = DistributedApplicationTestingBuilder.Create();
+        builder.AddPostgres("postgres").AddDatabase("authdb");
+        builder.AddRabbitMQ("rabbitmq");
+        builder.AddRedis("redis");
+        _infrastructure = builder.Build();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await _infrastructure.StartAsync(timeout.Token);
+
+        AuthDbConnectionString = _infrastructure.GetConnectionString("authdb");
+        RabbitMqConnectionString = _infrastructure.GetConnectionString("rabbitmq");
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings:authdb"] = AuthDbConnectionString,
+            ["ConnectionStrings:rabbitmq"] = RabbitMqConnectionString,
+            ["ConnectionStrings:redis"] = _infrastructure.GetConnectionString("redis"),
+            ["Auth:Issuer"] = Issuer,
+            ["Auth:MaxFailedAccessAttempts"] = MaxFailedAttempts.ToString(),
+            ["Seed:Admin:Password"] = AdminPassword,
+            ["Seed:Clients:xrides:Secret"] = XridesSecret,
+            ["Seed:Clients:audit:Secret"] = AuditSecret,
+            ["Seed:Clients:fleet-cli:Secret"] = CliSecret,
+        };
+        Factory = new WebApplicationFactory<AuthOptions>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Development");
+            foreach (var (key, value) in settings)
+            {
+                web.UseSetting(key, value);
+            }
+            web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        });
+        _ = Factory.Server; // start now: migrations, seeds, first signing key
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        if (_infrastructure is not null)
+        {
+            await _infrastructure.DisposeAsync();
+        }
+    }
+
+    public HttpClient CreateClient() => Factory.CreateClient();
+
+    public static AuthenticationHeaderValue Basic(string clientId, string secret) =>
+        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(clientId)}:{Uri.EscapeDataString(secret)}")));
+
+    /// <summary>POSTs a form to the token endpoint, with Basic when <paramref name="basic"/> is given.</summary>
+    public async Task<HttpResponseMessage> PostFormAsync(string path, IEnumerable<KeyValuePair<string, string>> form, AuthenticationHeaderValue? basic = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Authorization = basic;
+        return await CreateClient().SendAsync(request);
+    }
+
+    public Task<HttpResponseMessage> TokenAsync(params (string Name, string Value)[] form) =>
+        PostFormAsync("/auth/connect/token", form.Select(p => KeyValuePair.Create(p.Name, p.Value)));
+
+    public async Task<JsonElement> PasswordTokenAsync(string userName, string password, string? scope = null)
+    {
+        var form = new List<KeyValuePair<string, string>> { new("grant_type", "password"), new("username", userName), new("password", password) };
+        if (scope is not null)
+        {
+            form.Add(new("scope", scope));
+        }
+        var response = await PostFormAsync("/auth/connect/token", form, Basic("fleet-cli", CliSecret));
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        response.IsSuccessStatusCode.Should().BeTrue(body.ToString());
+        return body;
+    }
+
+    public async Task<JsonElement> ClientTokenAsync(string scope = "rides:write")
+    {
+        var response = await PostFormAsync("/auth/connect/token",
+            [new("grant_type", "client_credentials"), new("scope", scope)], Basic("xrides", XridesSecret));
+        response.IsSuccessStatusCode.Should().BeTrue();
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>Registers and verifies a fresh user; returns its name and password.</summary>
+    public async Task<(string UserName, string Password, string Id)> NewVerifiedUserAsync()
+    {
+        var (userName, password, id, key) = await RegisterAsync();
+        var verify = await CreateClient().PostAsJsonAsync("/auth/verify", new { key });
+        verify.IsSuccessStatusCode.Should().BeTrue(await verify.Content.ReadAsStringAsync());
+        return (userName, password, id);
+    }
+
+    public async Task<(string UserName, string Password, string Id, string Key)> RegisterAsync()
+    {
+        var userName = $"u{Guid.NewGuid():N}"[..16];
+        const string password = "Correct-Horse-1";
+        var response = await CreateClient().PostAsJsonAsync("/auth/register", new { userName, email = $"{userName}@example.test", password });
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.Created, body.ToString());
+        return (userName, password, body.GetProperty("id").GetString()!, body.GetProperty("verificationKey").GetString()!);
+    }
+
+    public HttpClient BearerClient(string accessToken)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        return client;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class AuthCollection : ICollectionFixture<AuthFixture>
+{
+    public const string Name = "auth";
+}
