@@ -94,6 +94,8 @@ public static class FleetAuthenticationExtensions
     {
         var fleet = fleetOptions.Value;
         options.MapInboundClaims = false; // keep sub, scope, roles, client_id as AuthService wrote them
+        options.TokenHandlers.Clear();
+        options.TokenHandlers.Add(new CachingTokenHandler(TimeProvider.System) { MapInboundClaims = false });
         options.IncludeErrorDetails = true;
         options.TokenValidationParameters = new TokenValidationParameters
         {
