@@ -81,7 +81,16 @@ public sealed class TelemetryTests
         await SendAsync(client, "/items/5", itemsTrace);
         await SendAsync(client, "/health", healthTrace);
 
-        app.Services.GetRequiredService<TracerProvider>().ForceFlush().Should().BeTrue();
+        // The test server answers the client before the server span ends: flush until the span has gone out.
+        bool ItemsSpanExported() => collector.Bodies("/v1/traces").Any(body => Contains(body, serviceName) && Contains(body, itemsTrace));
+        for (var attempt = 0; attempt < 50 && !ItemsSpanExported(); attempt++)
+        {
+            app.Services.GetRequiredService<TracerProvider>().ForceFlush().Should().BeTrue();
+            if (!ItemsSpanExported())
+            {
+                await Task.Delay(100);
+            }
+        }
         app.Services.GetRequiredService<MeterProvider>().ForceFlush().Should().BeTrue();
         app.Services.GetRequiredService<LoggerProvider>().ForceFlush().Should().BeTrue();
 
