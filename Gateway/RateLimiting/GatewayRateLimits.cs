@@ -53,7 +53,12 @@ public static class GatewayRateLimits
             var user = httpContext.User;
             if (user.Identity?.IsAuthenticated == true && user.GetClientId() is { } clientId)
             {
-                return TokenBucket($"client:{clientId}", settings.Authenticated);
+                // A user's token (it carries roles) counts against that user, so the users of one client
+                // application (fleet-cli) do not share, and exhaust, one bucket; a machine's against its client.
+                var subject = user.FindFirst(FleetClaims.Subject)?.Value;
+                return user.HasClaim(c => c.Type == FleetClaims.Roles) && subject is not null
+                    ? TokenBucket($"user:{clientId}:{subject}", settings.Authenticated)
+                    : TokenBucket($"client:{clientId}", settings.Authenticated);
             }
 
             return TokenBucket($"ip:{httpContext.Connection.RemoteIpAddress}", settings.Anonymous);

@@ -10,10 +10,14 @@ namespace Fleet.ServiceDefaults.Authentication;
 /// </summary>
 public static class AuthProblems
 {
-    public static Task WriteUnauthorizedAsync(HttpContext context, string description, string scheme = "Bearer")
+    /// <param name="credentialsSent">
+    /// Whether the caller sent a token or key at all: RFC 6750 §3.1 gives a request without any no error code.
+    /// </param>
+    public static Task WriteUnauthorizedAsync(HttpContext context, string description, string scheme = "Bearer", bool credentialsSent = true)
     {
-        context.Response.Headers.WWWAuthenticate =
-            $"{scheme} error=\"invalid_token\", error_description=\"{Quote(description)}\"";
+        context.Response.Headers.WWWAuthenticate = credentialsSent
+            ? $"{scheme} error=\"invalid_token\", error_description=\"{Quote(description)}\""
+            : scheme;
         return WriteAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized",
             "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.2", description, null);
     }

@@ -144,10 +144,11 @@ public static class FleetAuthenticationExtensions
             OnChallenge = async context =>
             {
                 context.HandleResponse();
+                var sent = context.AuthenticateFailure is not null || context.ErrorDescription is { Length: > 0 };
                 var description = context.ErrorDescription is { Length: > 0 } given
                     ? given
-                    : context.AuthenticateFailure is null ? "An access token is required." : "The access token is not valid.";
-                await AuthProblems.WriteUnauthorizedAsync(context.HttpContext, description);
+                    : sent ? "The access token is not valid." : "An access token is required.";
+                await AuthProblems.WriteUnauthorizedAsync(context.HttpContext, description, credentialsSent: sent);
             },
             OnForbidden = context => AuthProblems.WriteForbiddenAsync(context.HttpContext, []),
         };

@@ -57,7 +57,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
-        response.Headers.WwwAuthenticate.ToString().Should().Contain("error=\"invalid_token\"");
+        response.Headers.WwwAuthenticate.ToString().Should().Be("Bearer", "RFC 6750 §3.1: no error code when no token was sent");
         Volatile.Read(ref _backendCalls).Should().Be(0);
     }
 

@@ -75,6 +75,20 @@ public sealed class RateLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Users_of_one_client_application_have_a_bucket_each()
+    {
+        var alice = _tokens.CreateForUser("fleet-cli", "alice");
+        for (var i = 0; i < Burst; i++)
+        {
+            (await GetRideAsync(_gateway.Client, alice)).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        (await GetRideAsync(_gateway.Client, alice)).StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        (await GetRideAsync(_gateway.Client, _tokens.CreateForUser("fleet-cli", "bob"))).StatusCode
+            .Should().Be(HttpStatusCode.OK, "one user exhausting the limit must not lock out the others of the same client");
+    }
+
+    [Fact]
     public async Task Anonymous_callers_are_limited_per_IP_address()
     {
         for (var i = 0; i < Burst; i++)

@@ -29,10 +29,18 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("Send exactly one X-Api-Key header.");
         }
 
+        var key = values[0]!.Trim();
+        // Only something shaped like an API key is worth a question to AuthService: an access or refresh token
+        // must never pass as a key, and junk of any size must not become a call.
+        if (!ApiKeyShape.Matches(key))
+        {
+            return AuthenticateResult.Fail("This is not a Fleet API key (fk_...).");
+        }
+
         ApiKeyIntrospection answer;
         try
         {
-            answer = await introspector.IntrospectAsync(values[0]!.Trim(), Context.RequestAborted);
+            answer = await introspector.IntrospectAsync(key, Context.RequestAborted);
         }
         catch (ApiKeyIntrospectionException)
         {

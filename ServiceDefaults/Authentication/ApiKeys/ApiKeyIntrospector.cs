@@ -92,7 +92,8 @@ public sealed partial class ApiKeyIntrospector(
                 ?? throw new ApiKeyIntrospectionException("AuthService's introspection answer was empty.");
             var cachedUntil = Stopwatch.GetTimestamp() + (long)(settings.ApiKeyCacheDuration.TotalSeconds * Stopwatch.Frequency);
             DateTimeOffset? expires = answer.Exp is { } exp ? DateTimeOffset.FromUnixTimeSeconds(exp) : null;
-            var active = answer.Active && !string.IsNullOrEmpty(answer.Sub) && (expires is null || expires > DateTimeOffset.UtcNow);
+            var active = answer.Active && answer.TokenType == "api_key" && !string.IsNullOrEmpty(answer.Sub)
+                && (expires is null || expires > DateTimeOffset.UtcNow);
             if (active && expires is { } until)
             {
                 // Never remember a key as active past its own expiry.
@@ -138,6 +139,10 @@ public sealed partial class ApiKeyIntrospector(
     {
         [JsonPropertyName("active")]
         public bool Active { get; set; }
+
+        /// <summary>Must be <c>api_key</c>: an active access or refresh token is no API key.</summary>
+        [JsonPropertyName("token_type")]
+        public string? TokenType { get; set; }
 
         [JsonPropertyName("sub")]
         public string? Sub { get; set; }

@@ -42,13 +42,20 @@ public sealed class TestTokens
         return settings;
     }
 
-    public string Create(string clientId, string scope = "rides:write rides:read") => Handler.CreateToken(new SecurityTokenDescriptor
+    public string Create(string clientId, string scope = "rides:write rides:read") =>
+        Create(new Dictionary<string, object> { ["sub"] = clientId, ["client_id"] = clientId, ["scope"] = scope });
+
+    /// <summary>A user's token, as a password grant through <paramref name="clientId"/> gives it: with roles.</summary>
+    public string CreateForUser(string clientId, string userId, string scope = "rides:write rides:read") =>
+        Create(new Dictionary<string, object> { ["sub"] = userId, ["client_id"] = clientId, ["scope"] = scope, ["roles"] = new[] { "user" } });
+
+    private string Create(Dictionary<string, object> claims) => Handler.CreateToken(new SecurityTokenDescriptor
     {
         Issuer = Issuer,
         Audience = "fleet",
         Expires = DateTime.UtcNow.AddMinutes(10),
         TokenType = "at+jwt",
-        Claims = new Dictionary<string, object> { ["sub"] = clientId, ["client_id"] = clientId, ["scope"] = scope },
+        Claims = claims,
         SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.EcdsaSha256),
     });
 

@@ -9,6 +9,7 @@ public sealed class ApiKeyTests : IAsyncLifetime
 {
     private const string ActiveKey = "fk_abcdefghijkl_activesecret";
     private const string RevokedKey = "fk_mnopqrstuvwx_revokedsecret";
+    private const string RefreshTokenShapedLikeAKey = "fk_refreshtoken_butnotakey";
 
     private FakeAuthServer _auth = null!;
     private Microsoft.AspNetCore.Builder.WebApplication _app = null!;
@@ -19,6 +20,7 @@ public sealed class ApiKeyTests : IAsyncLifetime
         _auth = await FakeAuthServer.StartAsync();
         _auth.ApiKeys[ActiveKey] = new { active = true, sub = "user-42", scope = "audit:write", client_id = (string?)null, token_type = "api_key" };
         _auth.ApiKeys[RevokedKey] = new { active = false };
+        _auth.ApiKeys[RefreshTokenShapedLikeAKey] = new { active = true, sub = "user-42", scope = "admin", client_id = "fleet-cli", token_type = "refresh_token" };
         (_app, _client) = await TokenValidationTests.StartServiceAsync(_auth, configure: o => o.AcceptApiKeys = true);
     }
 
@@ -112,5 +114,24 @@ public sealed class ApiKeyTests : IAsyncLifetime
 
         (await client.SendAsync(request)).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         _auth.IntrospectionRequests.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Only_an_active_answer_about_an_api_key_authenticates()
+    {
+        var response = await SendAsync("/undeclared", RefreshTokenShapedLikeAKey);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized, "an active refresh or access token is not an API key");
+    }
+
+    [Fact]
+    public async Task Something_not_shaped_like_an_api_key_is_refused_without_asking_AuthService()
+    {
+        var before = _auth.IntrospectionRequests;
+
+        (await SendAsync("/undeclared", "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await SendAsync("/undeclared", "fk_" + new string('a', 5000))).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+
+        _auth.IntrospectionRequests.Should().Be(before);
     }
 }
