@@ -26,7 +26,8 @@ public static class ApiKeyEndpoints
     }
 
     private static async Task<Results<Created<CreatedApiKey>, ValidationProblem>> Create(
-        CreateApiKeyRequest request, ClaimsPrincipal principal, AuthDbContext db, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+        CreateApiKeyRequest request, ClaimsPrincipal principal, HttpContext context, AuthDbContext db, AuditLog audit, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var held = principal.FindFirstValue("scope")?.Split(' ') ?? [];
@@ -38,6 +39,10 @@ public static class ApiKeyEndpoints
         if (request.Scopes is not { Length: > 0 } || request.Scopes.Any(s => !held.Contains(s)))
         {
             errors["scopes"] = [$"One or more scopes, each held by the token making the request: {string.Join(' ', held)}."];
+        }
+        else if (request.Scopes.Contains(Scopes.Admin))
+        {
+            errors["scopes"] = ["API keys cannot hold the admin scope."];
         }
         if (request.ExpiresAt <= now)
         {
@@ -66,6 +71,7 @@ public static class ApiKeyEndpoints
 
         audit.Record(AuditCategories.Credentials, "api_key.created", "success", "user", userId.ToString(),
             new AuditResource("api_key", key.Id, key.Name), new Dictionary<string, object?> { ["scope"] = Scopes.Format(key.Scopes) });
+        Secrets.NoStore(context); // the answer carries the key
         return TypedResults.Created($"/auth/keys/{key.Id}", new CreatedApiKey(key.Id, key.Name, plain, key.Scopes, key.CreatedAt, key.ExpiresAt));
     }
 

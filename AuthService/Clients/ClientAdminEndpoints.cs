@@ -5,6 +5,7 @@ using Fleet.AuthService.Data;
 using Fleet.AuthService.Tokens;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Fleet.AuthService.Clients;
 
@@ -33,12 +34,17 @@ public static class ClientAdminEndpoints
     }
 
     private static async Task<Results<Created<ClientSecretResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        CreateClientRequest request, ClaimsPrincipal admin, AuthDbContext db, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+        CreateClientRequest request, ClaimsPrincipal admin, HttpContext context, AuthDbContext db, AuditLog audit, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (request.ClientId is not { Length: > 0 and <= 64 } id || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
         {
             errors["clientId"] = ["1 to 64 letters, digits, '-', '_' or '.'."];
+        }
+        if (request.Name is { Length: > 200 })
+        {
+            errors["name"] = ["At most 200 characters."];
         }
         if (request.GrantTypes is not { Length: > 0 } grants || grants.Any(g => !TokenGrants.Supported.Contains(g)))
         {
@@ -69,8 +75,17 @@ public static class ClientAdminEndpoints
             CreatedAt = time.GetUtcNow(),
         };
         db.Clients.Add(client);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        {
+            // Created concurrently since the check above.
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The client id is taken.");
+        }
         Record(audit, admin, "client.created", client.ClientId);
+        Secrets.NoStore(context); // the answer carries the secret
         return TypedResults.Created($"/auth/admin/clients/{client.ClientId}", new ClientSecretResponse(client.ClientId, secret));
     }
 
@@ -81,7 +96,7 @@ public static class ClientAdminEndpoints
     }
 
     private static async Task<Results<Ok<ClientSecretResponse>, NotFound>> RotateSecret(
-        string clientId, ClaimsPrincipal admin, AuthDbContext db, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+        string clientId, ClaimsPrincipal admin, HttpContext context, AuthDbContext db, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
     {
         var secret = Secrets.NewSecret();
         var hash = Secrets.Hash(secret);
@@ -92,6 +107,7 @@ public static class ClientAdminEndpoints
             return TypedResults.NotFound();
         }
         Record(audit, admin, "client.secret_rotated", clientId);
+        Secrets.NoStore(context); // the answer carries the secret
         return TypedResults.Ok(new ClientSecretResponse(clientId, secret));
     }
 
@@ -106,7 +122,14 @@ public static class ClientAdminEndpoints
         {
             return TypedResults.NotFound();
         }
-        // Its users' sessions end with it.
+        // Its users' sessions end with it: every family under its lock, so a refresh running right now cannot
+        // leave a live child behind.
+        var families = await db.RefreshTokens.Where(t => t.ClientId == clientId && t.RevokedAt == null)
+            .Select(t => t.FamilyId).Distinct().OrderBy(f => f).ToListAsync(cancellationToken);
+        foreach (var familyId in families)
+        {
+            await TokenGrants.LockFamilyAsync(db, familyId, cancellationToken);
+        }
         await db.RefreshTokens.Where(t => t.ClientId == clientId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
         await transaction.CommitAsync(cancellationToken);

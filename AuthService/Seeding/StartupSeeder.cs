@@ -9,7 +9,8 @@ namespace Fleet.AuthService.Seeding;
 
 /// <summary>
 /// Seeds the first admin and the configured clients at start-up, after the migrations and before Kestrel
-/// listens. Idempotent, and safe with several replicas: clients are upserted (configuration wins), the
+/// listens. Idempotent, and safe with several replicas: clients are upserted (configuration wins, except for the
+/// secret of a client whose secret was rotated through the admin API: a restart must not bring the old one back), the
 /// admin is created under an advisory lock and never overwritten.
 /// </summary>
 public sealed class StartupSeeder(IServiceScopeFactory scopes, IOptions<SeedOptions> options, TimeProvider time, ILogger<StartupSeeder> logger)
@@ -45,7 +46,8 @@ public sealed class StartupSeeder(IServiceScopeFactory scopes, IOptions<SeedOpti
                 $"""
                 INSERT INTO auth.clients (client_id, name, secret_hash, grant_types, scopes, can_introspect, created_at)
                 VALUES ({clientId}, {client.Name ?? clientId}, {Secrets.Hash(client.Secret)}, {client.GrantTypes}, {client.Scopes}, {client.Introspect}, {time.GetUtcNow()})
-                ON CONFLICT (client_id) DO UPDATE SET name = excluded.name, secret_hash = excluded.secret_hash,
+                ON CONFLICT (client_id) DO UPDATE SET name = excluded.name,
+                    secret_hash = CASE WHEN clients.secret_rotated_at IS NULL THEN excluded.secret_hash ELSE clients.secret_hash END,
                     grant_types = excluded.grant_types, scopes = excluded.scopes, can_introspect = excluded.can_introspect
                 """, cancellationToken);
             logger.LogInformation("Seed client {ClientId}: {GrantTypes}; {Scopes}", clientId, client.GrantTypes, client.Scopes);

@@ -1,6 +1,8 @@
 using Fleet.AuthService.ApiKeys;
 using Fleet.AuthService.Clients;
 using Fleet.AuthService.Data;
+using Fleet.AuthService.Users;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -10,9 +12,11 @@ namespace Fleet.AuthService.Tokens;
 
 /// <summary>
 /// RFC 7662 introspection of API keys, access tokens and refresh tokens, for clients allowed to introspect.
-/// Anything unknown, expired or revoked is <c>{"active":false}</c>.
+/// Anything unknown, expired or revoked is <c>{"active":false}</c>; with <c>token_type_hint=api_key</c>, so is
+/// anything that is not an API key.
 /// </summary>
-public sealed class Introspection(AuthDbContext db, IOptionsMonitor<JwtBearerOptions> bearer, TimeProvider time)
+public sealed class Introspection(
+    AuthDbContext db, UserManager<FleetUser> users, IOptionsMonitor<JwtBearerOptions> bearer, TimeProvider time)
 {
     private static readonly JsonWebTokenHandler Handler = new();
 
@@ -28,11 +32,17 @@ public sealed class Introspection(AuthDbContext db, IOptionsMonitor<JwtBearerOpt
             return OAuthError.InvalidRequest("The token parameter is required.");
         }
 
-        var answer = ApiKeyFormat.TryGetId(token, out var keyId)
+        var isApiKey = ApiKeyFormat.TryGetId(token, out var keyId);
+        // Under the api_key hint only API keys are answered: a JWT or refresh token presented as an API key is
+        // inactive, so a resource server checking keys cannot be handed a user's session token instead.
+        var apiKeysOnly = string.Equals(request["token_type_hint"], "api_key", StringComparison.Ordinal);
+        var answer = isApiKey
             ? await ApiKeyAsync(keyId, token, cancellationToken)
-            : token.Count(c => c == '.') == 2
-                ? await AccessTokenAsync(token)
-                : await RefreshTokenAsync(token, cancellationToken);
+            : apiKeysOnly
+                ? null
+                : token.Count(c => c == '.') == 2
+                    ? await AccessTokenAsync(token)
+                    : await RefreshTokenAsync(token, cancellationToken);
         return new OAuthJson(answer ?? new Dictionary<string, object?> { ["active"] = false });
     }
 
@@ -44,11 +54,24 @@ public sealed class Introspection(AuthDbContext db, IOptionsMonitor<JwtBearerOpt
         {
             return null;
         }
+        // A key holds no more than its user may hold now: none if the user is gone, disabled or locked
+        // out, and only the scopes the user's current roles still allow.
+        var user = await users.FindByIdAsync(apiKey.UserId.ToString());
+        if (user is null || UserStatus.IsDisabled(user) || await users.IsLockedOutAsync(user))
+        {
+            return null;
+        }
+        var allowed = Scopes.ForRoles(await users.GetRolesAsync(user));
+        var scopes = apiKey.Scopes.Where(s => s != Scopes.Admin && allowed.Contains(s)).ToArray();
+        if (scopes.Length == 0)
+        {
+            return null;
+        }
         var answer = new Dictionary<string, object?>
         {
             ["active"] = true,
             ["sub"] = apiKey.UserId.ToString(),
-            ["scope"] = Scopes.Format(apiKey.Scopes),
+            ["scope"] = Scopes.Format(scopes),
             ["client_id"] = null,
             ["token_type"] = "api_key",
         };

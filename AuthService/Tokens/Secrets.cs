@@ -15,4 +15,11 @@ public static class Secrets
 
     /// <summary>Lower-case letters and digits only, so the value never contains the <c>_</c> separator of API keys.</summary>
     public static string NewId(int length) => RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyz0123456789", length);
+
+    /// <summary>Marks an answer that carries a secret as not to be cached (RFC 6749 §5.1 does the same for tokens).</summary>
+    public static void NoStore(HttpContext context)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.Pragma = "no-cache";
+    }
 }

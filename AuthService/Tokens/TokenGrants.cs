@@ -23,6 +23,13 @@ public sealed class TokenGrants(
     public const string RefreshTokenGrant = "refresh_token";
     public static readonly string[] Supported = [Password, ClientCredentials, RefreshTokenGrant];
 
+    private const string InvalidCredentials = "Invalid username or password.";
+    private const int FamilyLockClass = 0x46_61_6D_31; // "Fam1"; the two-key advisory locks do not overlap the one-key ones
+    private const int UserLockClass = 0x55_73_72_31;   // "Usr1"
+    private static string? _dummyHash;
+
+    private string DummyHash() => _dummyHash ??= users.PasswordHasher.HashPassword(new FleetUser(), Secrets.NewSecret());
+
     public async Task<IResult> PasswordAsync(OAuthClient client, OAuthRequest request, CancellationToken cancellationToken)
     {
         if (request["username"] is not { } userName || request["password"] is not { } password)
@@ -37,20 +44,33 @@ public sealed class TokenGrants(
         var user = await users.FindByNameAsync(userName);
         if (user is null)
         {
-            LoginFailed(userName, client, "unknown_user");
-            return OAuthError.InvalidGrant("Invalid username or password.");
+            // Hash anyway, so an unknown name answers no faster than a wrong password.
+            users.PasswordHasher.VerifyHashedPassword(new FleetUser(), DummyHash(), password);
+            // The attempted name may be a password typed in the wrong field: only a digest of it is recorded.
+            LoginFailed("sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(userName)))[..16],
+                client, "unknown_user");
+            return OAuthError.InvalidGrant(InvalidCredentials);
         }
 
-        var result = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+        // Check and count under a per-user lock: parallel wrong guesses must each count towards the lockout.
+        SignInResult result;
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            await LockAsync(db, UserLockClass, user.Id, cancellationToken);
+            await db.Entry(user).ReloadAsync(cancellationToken); // the counters as the previous holder of the lock left them
+            result = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+            await transaction.CommitAsync(cancellationToken);
+        }
         if (result.IsLockedOut)
         {
+            users.PasswordHasher.VerifyHashedPassword(user, DummyHash(), password); // same time as a checked password
             LoginFailed(user.Id.ToString(), client, "locked_out");
-            return OAuthError.InvalidGrant("The account is locked after repeated failed logins; try again later.");
+            return OAuthError.InvalidGrant(InvalidCredentials); // the same answer: the lockout is not revealed
         }
         if (!result.Succeeded)
         {
             LoginFailed(user.Id.ToString(), client, "bad_password");
-            return OAuthError.InvalidGrant("Invalid username or password.");
+            return OAuthError.InvalidGrant(InvalidCredentials);
         }
         // Checked after the password, so an unverified account is not revealed to someone who does not know it.
         if (options.Value.RequireVerifiedEmail && !user.EmailConfirmed)
@@ -111,11 +131,19 @@ public sealed class TokenGrants(
             return OAuthError.InvalidGrant("The refresh token is invalid, expired or revoked.");
         }
 
-        // Claim the token atomically: of two concurrent uses only one wins; the loser is a reuse.
+        // Serialised per family with revocations (RevokeFamilyAsync): the child issued below is either
+        // committed before a revocation starts, and revoked with the family, or sees the parent revoked.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await LockFamilyAsync(db, token.FamilyId, cancellationToken);
+        // Claim the token atomically: of two concurrent uses only one wins; the loser is a reuse.
         var claimed = await db.RefreshTokens
             .Where(t => t.Id == token.Id && t.UsedAt == null && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now), cancellationToken);
+        if (claimed == 0 && await db.RefreshTokens.AnyAsync(t => t.Id == token.Id && t.UsedAt == null, cancellationToken))
+        {
+            // Revoked while this request waited for the family's lock: not a reuse.
+            return OAuthError.InvalidGrant("The refresh token is invalid, expired or revoked.");
+        }
         if (claimed == 0)
         {
             await RevokeFamilyAsync(db, token.FamilyId, now, cancellationToken);
@@ -127,7 +155,8 @@ public sealed class TokenGrants(
         }
 
         var user = await users.FindByIdAsync(token.UserId.ToString());
-        if (user is null || await users.IsLockedOutAsync(user))
+        // A lockout after failed logins does not end existing sessions (anyone can cause one); a disabled account does.
+        if (user is null || UserStatus.IsDisabled(user))
         {
             return OAuthError.InvalidGrant("The user of this refresh token can no longer sign in.");
         }
@@ -147,9 +176,42 @@ public sealed class TokenGrants(
         return response;
     }
 
-    internal static Task<int> RevokeFamilyAsync(AuthDbContext db, Guid familyId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        db.RefreshTokens.Where(t => t.FamilyId == familyId && t.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+    /// <summary>Revokes a family under its lock, in the current transaction or in one of its own.</summary>
+    internal static async Task<int> RevokeFamilyAsync(AuthDbContext db, Guid familyId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        try
+        {
+            await LockFamilyAsync(db, familyId, cancellationToken);
+            var revoked = await db.RefreshTokens.Where(t => t.FamilyId == familyId && t.RevokedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
+            if (own is not null)
+            {
+                await own.CommitAsync(cancellationToken);
+            }
+            return revoked;
+        }
+        finally
+        {
+            if (own is not null)
+            {
+                await own.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Takes the family's transaction-scoped advisory lock; needs a transaction.</summary>
+    internal static Task LockFamilyAsync(AuthDbContext db, Guid familyId, CancellationToken cancellationToken) =>
+        LockAsync(db, FamilyLockClass, familyId, cancellationToken);
+
+    private static Task LockAsync(AuthDbContext db, int lockClass, Guid id, CancellationToken cancellationToken)
+    {
+        if (db.Database.CurrentTransaction is null)
+        {
+            throw new InvalidOperationException("An advisory transaction lock needs a transaction.");
+        }
+        return db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({lockClass}, hashtext({id.ToString()}))", cancellationToken);
+    }
 
     private async Task<IResult> IssueAsync(
         OAuthClient client, FleetUser user, string[] roles, string[] scopes, Guid? familyId, Guid? parentId, CancellationToken cancellationToken)

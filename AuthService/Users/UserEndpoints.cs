@@ -3,12 +3,18 @@ using Fleet.AuthService.Audit;
 using Fleet.AuthService.Tokens;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Fleet.AuthService.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StackExchange.Redis;
 
 namespace Fleet.AuthService.Users;
 
 public sealed record RegisterRequest(string? UserName, string? Email, string? Password);
 
-public sealed record RegisterResponse(Guid Id, string UserName, string Email, bool EmailVerificationRequired, string? VerificationKey, string? VerificationLink);
+public sealed record RegisterResponse(
+    Guid Id, string UserName, string Email, bool EmailVerificationRequired, string? VerificationKey, string? VerificationLink, string? Message = null);
 
 public sealed record VerifyRequest(string? Key);
 
@@ -37,8 +43,9 @@ public static class UserEndpoints
     }
 
     private static async Task<Results<Created<RegisterResponse>, ValidationProblem, ProblemHttpResult>> Register(
-        RegisterRequest request, UserManager<FleetUser> users, EmailVerification verification, AuditLog audit,
-        IHostEnvironment environment, Microsoft.Extensions.Options.IOptions<AuthOptions> options, TimeProvider time)
+        RegisterRequest request, UserManager<FleetUser> users, AuthDbContext db, EmailVerification verification, AuditLog audit,
+        IHostEnvironment environment, IOptions<AuthOptions> options, TimeProvider time, ILogger<EmailVerification> logger,
+        CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(request.UserName) || string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password)
             || request.UserName.Length > 64 || request.Email.Length > 256 || request.Password.Length > 256)
@@ -49,27 +56,59 @@ public static class UserEndpoints
         }
 
         var user = new FleetUser { UserName = request.UserName, Email = request.Email, CreatedAt = time.GetUtcNow() };
-        var created = await users.CreateAsync(user, request.Password);
-        if (!created.Succeeded)
+        // The user and its role together or not at all (UserManager works on the same scoped context).
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            if (created.Errors.Any(e => e.Code is "DuplicateUserName" or "DuplicateEmail"))
+            IdentityResult created;
+            try
             {
-                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The user name or e-mail address is already registered.");
+                created = await users.CreateAsync(user, request.Password);
             }
-            return TypedResults.ValidationProblem(
-                created.Errors.GroupBy(e => e.Code.Contains("Password") ? "password" : e.Code.Contains("Email") ? "email" : "userName")
-                    .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray()),
-                detail: PasswordPolicy);
+            catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            {
+                return Taken(); // registered concurrently, after the validator's check
+            }
+            if (!created.Succeeded)
+            {
+                if (created.Errors.Any(e => e.Code is "DuplicateUserName" or "DuplicateEmail"))
+                {
+                    return Taken();
+                }
+                return TypedResults.ValidationProblem(
+                    created.Errors.GroupBy(e => e.Code.Contains("Password") ? "password" : e.Code.Contains("Email") ? "email" : "userName")
+                        .ToDictionary(g => g.Key, g => g.Select(e => e.Description).ToArray()),
+                    detail: PasswordPolicy);
+            }
+            var role = await users.AddToRoleAsync(user, "user");
+            if (!role.Succeeded)
+            {
+                logger.LogError("Registration of {UserName} rolled back: the user role could not be assigned: {Errors}",
+                    user.UserName, string.Join(" ", role.Errors.Select(e => e.Description)));
+                return TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "The registration could not be completed.");
+            }
+            await transaction.CommitAsync(cancellationToken);
         }
-        await users.AddToRoleAsync(user, "user");
-
-        var (key, link) = await verification.IssueAsync(user);
         audit.Record(AuditCategories.Authentication, "user.registered", "success", "user", user.Id.ToString(),
             new AuditResource("user", user.Id.ToString(), user.UserName));
+
+        // The account exists now whatever Redis does: without a key the user asks for one with /auth/verify/resend.
+        string? key = null, link = null, message = null;
+        try
+        {
+            (key, link) = await verification.IssueAsync(user);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            logger.LogWarning(e, "No verification key issued for new user {UserId}", user.Id);
+            message = "Registered, but no verification link could be sent; request one with POST /auth/verify/resend.";
+        }
         var development = environment.IsDevelopment();
         return TypedResults.Created($"/auth/me", new RegisterResponse(
-            user.Id, user.UserName, user.Email, options.Value.RequireVerifiedEmail, development ? key : null, development ? link : null));
+            user.Id, user.UserName, user.Email, options.Value.RequireVerifiedEmail, development ? key : null, development ? link : null, message));
     }
+
+    private static ProblemHttpResult Taken() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The user name or e-mail address is already registered.");
 
     private static async Task<Results<Ok<object>, ProblemHttpResult>> Verify(string? key, UserManager<FleetUser> users, EmailVerification verification)
     {
@@ -80,16 +119,30 @@ public static class UserEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The verification key is unknown, used or expired.");
         }
         user.EmailConfirmed = true;
-        await users.UpdateAsync(user);
+        var updated = await users.UpdateAsync(user);
+        if (!updated.Succeeded)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError,
+                title: "The verification could not be saved; request a new link with POST /auth/verify/resend.");
+        }
         return TypedResults.Ok<object>(new { verified = true, userName = user.UserName });
     }
 
     private static async Task<Accepted<ResendResponse>> Resend(
-        ResendRequest request, UserManager<FleetUser> users, EmailVerification verification, IHostEnvironment environment)
+        ResendRequest request, UserManager<FleetUser> users, EmailVerification verification, IHostEnvironment environment,
+        ILogger<EmailVerification> logger)
     {
-        // The same answer whether or not the address is registered, so this cannot probe for accounts.
-        var user = string.IsNullOrWhiteSpace(request.Email) || request.Email.Length > 256 ? null : await users.FindByEmailAsync(request.Email);
-        (string Key, string Link)? issued = user is { EmailConfirmed: false } ? await verification.IssueAsync(user) : null;
+        // The same answer whether or not the address is registered, and whatever fails, so this cannot probe for accounts.
+        (string Key, string Link)? issued = null;
+        try
+        {
+            var user = string.IsNullOrWhiteSpace(request.Email) || request.Email.Length > 256 ? null : await users.FindByEmailAsync(request.Email);
+            issued = user is { EmailConfirmed: false } ? await verification.IssueAsync(user) : null;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            logger.LogWarning(e, "Resending a verification key failed");
+        }
         var development = environment.IsDevelopment();
         return TypedResults.Accepted((string?)null, new ResendResponse(
             "If the address is registered and not verified yet, a new link was sent.",

@@ -14,12 +14,13 @@ public sealed class ApiKeyTests(AuthFixture auth)
         return auth.BearerClient((await auth.PasswordTokenAsync(userName, password)).GetProperty("access_token").GetString()!);
     }
 
-    private Task<HttpResponseMessage> IntrospectAsync(string token, string clientId = "audit", string secret = AuthFixture.AuditSecret) =>
-        auth.PostFormAsync("/auth/connect/introspect", [new("token", token), new("token_type_hint", "api_key")], AuthFixture.Basic(clientId, secret));
+    private Task<HttpResponseMessage> IntrospectAsync(string token, string clientId = "audit", string secret = AuthFixture.AuditSecret, string? hint = "api_key") =>
+        auth.PostFormAsync("/auth/connect/introspect",
+            hint is null ? [new("token", token)] : [new("token", token), new("token_type_hint", hint)], AuthFixture.Basic(clientId, secret));
 
-    private async Task<JsonElement> IntrospectOkAsync(string token)
+    private async Task<JsonElement> IntrospectOkAsync(string token, string? hint = "api_key")
     {
-        var response = await IntrospectAsync(token);
+        var response = await IntrospectAsync(token, hint: hint);
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         response.Headers.CacheControl!.NoStore.Should().BeTrue();
         return await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -112,14 +113,27 @@ public sealed class ApiKeyTests(AuthFixture auth)
         var (userName, password, id) = await auth.NewVerifiedUserAsync();
         var tokens = await auth.PasswordTokenAsync(userName, password, "files:read");
 
-        var access = await IntrospectOkAsync(tokens.GetProperty("access_token").GetString()!);
+        var access = await IntrospectOkAsync(tokens.GetProperty("access_token").GetString()!, hint: null);
         access.GetProperty("active").GetBoolean().Should().BeTrue();
         access.GetProperty("sub").GetString().Should().Be(id);
         access.GetProperty("scope").GetString().Should().Be("files:read");
         access.GetProperty("token_type").GetString().Should().Be("access_token");
 
-        var refresh = await IntrospectOkAsync(tokens.GetProperty("refresh_token").GetString()!);
+        var refresh = await IntrospectOkAsync(tokens.GetProperty("refresh_token").GetString()!, hint: "refresh_token");
         refresh.GetProperty("active").GetBoolean().Should().BeTrue();
         refresh.GetProperty("client_id").GetString().Should().Be("fleet-cli");
+    }
+
+    [Fact]
+    public async Task Under_the_api_key_hint_access_and_refresh_tokens_are_inactive()
+    {
+        var (userName, password, _) = await auth.NewVerifiedUserAsync();
+        var tokens = await auth.PasswordTokenAsync(userName, password, "files:read");
+
+        foreach (var token in new[] { tokens.GetProperty("access_token").GetString()!, tokens.GetProperty("refresh_token").GetString()! })
+        {
+            (await IntrospectOkAsync(token, hint: "api_key")).EnumerateObject().Select(p => p.Name + "=" + p.Value).Should().Equal("active=False");
+            (await IntrospectOkAsync(token, hint: null)).GetProperty("active").GetBoolean().Should().BeTrue("without the hint it is still answered");
+        }
     }
 }

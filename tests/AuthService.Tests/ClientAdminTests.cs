@@ -30,6 +30,7 @@ public sealed class ClientAdminTests(AuthFixture auth)
         var created = await admin.PostAsJsonAsync("/auth/admin/clients",
             new { clientId, name = "reporting", grantTypes = new[] { "client_credentials" }, scopes = new[] { "rides:read" }, introspect = false });
         created.StatusCode.Should().Be(HttpStatusCode.Created);
+        created.Headers.CacheControl!.NoStore.Should().BeTrue("the answer carries the secret");
         var secret = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("clientSecret").GetString()!;
         (await ClientCredentials(clientId, secret)).StatusCode.Should().Be(HttpStatusCode.OK);
 

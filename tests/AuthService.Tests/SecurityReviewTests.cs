@@ -1,0 +1,172 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Fleet.AuthService.Seeding;
+using Fleet.AuthServiceTests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Fleet.AuthServiceTests;
+
+/// <summary>Regression tests for the findings of the security review.</summary>
+[Collection(AuthCollection.Name)]
+public sealed class SecurityReviewTests(AuthFixture auth)
+{
+    private async Task<int> SqlAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(auth.AuthDbConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(auth.AuthDbConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private Task<HttpResponseMessage> PasswordAsync(string userName, string password) =>
+        auth.PostFormAsync("/auth/connect/token",
+            [new("grant_type", "password"), new("username", userName), new("password", password)], AuthFixture.Basic("fleet-cli", AuthFixture.CliSecret));
+
+    private Task<HttpResponseMessage> RefreshAsync(string refreshToken) =>
+        auth.PostFormAsync("/auth/connect/token",
+            [new("grant_type", "refresh_token"), new("refresh_token", refreshToken)], AuthFixture.Basic("fleet-cli", AuthFixture.CliSecret));
+
+    private async Task<JsonElement> IntrospectKeyAsync(string key)
+    {
+        var response = await auth.PostFormAsync("/auth/connect/introspect", [new("token", key), new("token_type_hint", "api_key")],
+            AuthFixture.Basic("audit", AuthFixture.AuditSecret));
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    private async Task<HttpClient> AdminAsync() =>
+        auth.BearerClient((await auth.PasswordTokenAsync("admin", AuthFixture.AdminPassword)).GetProperty("access_token").GetString()!);
+
+    [Fact]
+    public async Task Concurrent_wrong_passwords_each_count_and_lock_the_account()
+    {
+        var (userName, password, id) = await auth.NewVerifiedUserAsync();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, AuthFixture.MaxFailedAttempts).Select(_ => PasswordAsync(userName, "Wrong-Password-1")));
+
+        answers.Should().OnlyContain(a => a.StatusCode == HttpStatusCode.BadRequest);
+        (await ScalarAsync<bool>("SELECT lockout_end > now() FROM auth.users WHERE id = @id", ("id", Guid.Parse(id)))).Should().BeTrue();
+        var locked = await PasswordAsync(userName, password);
+        locked.StatusCode.Should().Be(HttpStatusCode.BadRequest, "the right password does not help while locked out");
+        (await locked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error_description").GetString().Should().Be("Invalid username or password.");
+    }
+
+    [Fact]
+    public async Task A_brute_force_lockout_keeps_existing_sessions_but_a_disabled_user_loses_them()
+    {
+        var (userName, password, id) = await auth.NewVerifiedUserAsync();
+        var refresh = (await auth.PasswordTokenAsync(userName, password)).GetProperty("refresh_token").GetString()!;
+        for (var i = 0; i < AuthFixture.MaxFailedAttempts; i++)
+        {
+            await PasswordAsync(userName, "Wrong-Password-1");
+        }
+        (await PasswordAsync(userName, password)).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+
+        var refreshed = await RefreshAsync(refresh);
+        refreshed.StatusCode.Should().Be(HttpStatusCode.OK, await refreshed.Content.ReadAsStringAsync());
+        var next = (await refreshed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("refresh_token").GetString()!;
+
+        await SqlAsync("UPDATE auth.users SET lockout_end = '9999-12-31 23:59:59+00' WHERE id = @id", ("id", Guid.Parse(id)));
+        (await RefreshAsync(next)).StatusCode.Should().Be(HttpStatusCode.BadRequest, "a disabled user's sessions end");
+    }
+
+    [Fact]
+    public async Task A_revocation_racing_a_refresh_leaves_no_live_child()
+    {
+        var (userName, password, _) = await auth.NewVerifiedUserAsync();
+        for (var round = 0; round < 8; round++)
+        {
+            var first = (await auth.PasswordTokenAsync(userName, password)).GetProperty("refresh_token").GetString()!;
+            var refresh = RefreshAsync(first);
+            var revoke = auth.PostFormAsync("/auth/connect/revoke", [new("token", first)], AuthFixture.Basic("fleet-cli", AuthFixture.CliSecret));
+            await Task.WhenAll(refresh, revoke);
+            (await revoke).StatusCode.Should().Be(HttpStatusCode.OK);
+            if ((await refresh).StatusCode == HttpStatusCode.OK)
+            {
+                var child = (await (await refresh).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("refresh_token").GetString()!;
+                (await RefreshAsync(child)).StatusCode.Should().Be(HttpStatusCode.BadRequest, $"round {round}: the family was revoked");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_restart_does_not_bring_back_the_seeded_secret_of_a_rotated_client()
+    {
+        var clientId = $"seed-{Guid.NewGuid():N}"[..20];
+        var seed = new SeedOptions
+        {
+            Clients = { [clientId] = new SeedClient { Secret = "seeded-secret-1", GrantTypes = ["client_credentials"], Scopes = ["rides:read"] } },
+        };
+        var seeder = new StartupSeeder(auth.Factory.Services.GetRequiredService<IServiceScopeFactory>(), Options.Create(seed),
+            TimeProvider.System, NullLogger<StartupSeeder>.Instance);
+        Task<HttpResponseMessage> ClientCredentials(string secret) =>
+            auth.PostFormAsync("/auth/connect/token", [new("grant_type", "client_credentials")], AuthFixture.Basic(clientId, secret));
+
+        await seeder.StartAsync(CancellationToken.None);
+        (await ClientCredentials("seeded-secret-1")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        seed.Clients[clientId].Secret = "seeded-secret-2";
+        await seeder.StartAsync(CancellationToken.None); // not rotated: configuration still wins
+        (await ClientCredentials("seeded-secret-2")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var rotated = await (await AdminAsync()).PostAsync($"/auth/admin/clients/{clientId}/secret", null);
+        rotated.StatusCode.Should().Be(HttpStatusCode.OK);
+        rotated.Headers.CacheControl!.NoStore.Should().BeTrue();
+        var newSecret = (await rotated.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("clientSecret").GetString()!;
+
+        await seeder.StartAsync(CancellationToken.None); // a restart
+        (await ClientCredentials("seeded-secret-2")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await ClientCredentials(newSecret)).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task An_api_key_holds_no_more_than_its_user_may_hold_now()
+    {
+        var (userName, password, id) = await auth.NewVerifiedUserAsync();
+        var userId = Guid.Parse(id);
+        await SqlAsync("INSERT INTO auth.user_roles (user_id, role_id) SELECT @id, id FROM auth.roles WHERE normalized_name = 'ADMIN'", ("id", userId));
+        var user = auth.BearerClient((await auth.PasswordTokenAsync(userName, password)).GetProperty("access_token").GetString()!);
+
+        (await user.PostAsJsonAsync("/auth/keys", new { name = "root", scopes = new[] { "admin" } })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var created = await user.PostAsJsonAsync("/auth/keys", new { name = "jobs", scopes = new[] { "rides:read", "jobs:admin" } });
+        created.StatusCode.Should().Be(HttpStatusCode.Created);
+        created.Headers.CacheControl!.NoStore.Should().BeTrue("the answer carries the key");
+        var key = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+        (await IntrospectKeyAsync(key)).GetProperty("scope").GetString().Should().Be("rides:read jobs:admin");
+
+        await SqlAsync("DELETE FROM auth.user_roles WHERE user_id = @id AND role_id = (SELECT id FROM auth.roles WHERE normalized_name = 'ADMIN')", ("id", userId));
+        (await IntrospectKeyAsync(key)).GetProperty("scope").GetString().Should().Be("rides:read", "the user is no admin any more");
+
+        await SqlAsync("UPDATE auth.users SET lockout_end = now() + interval '1 hour' WHERE id = @id", ("id", userId));
+        (await IntrospectKeyAsync(key)).GetProperty("active").GetBoolean().Should().BeFalse("the user is locked out");
+    }
+
+    [Fact]
+    public async Task A_client_name_over_200_characters_is_a_validation_problem()
+    {
+        var response = await (await AdminAsync()).PostAsJsonAsync("/auth/admin/clients",
+            new { clientId = $"n-{Guid.NewGuid():N}"[..20], name = new string('n', 201), grantTypes = new[] { "client_credentials" } });
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").EnumerateObject().Select(e => e.Name).Should().Equal("name");
+    }
+}
