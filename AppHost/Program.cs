@@ -14,6 +14,7 @@ var adminPassword = builder.AddParameter("admin-password", secret: true);
 var xridesSecret = builder.AddParameter("xrides-client-secret", secret: true);
 var cliSecret = builder.AddParameter("fleet-cli-client-secret", secret: true);
 var auditSecret = builder.AddParameter("audit-client-secret", secret: true);
+var gatewaySecret = builder.AddParameter("gateway-client-secret", secret: true);
 
 var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithHttpEndpoint(port: builder.Configuration.GetValue("GatewayPort", 8080));
@@ -27,7 +28,8 @@ var auth = builder.AddProject<Projects.AuthService>("auth")
     .WithEnvironment("Seed__Admin__Password", adminPassword)
     .WithEnvironment("Seed__Clients__xrides__Secret", xridesSecret)
     .WithEnvironment("Seed__Clients__fleet-cli__Secret", cliSecret)
-    .WithEnvironment("Seed__Clients__audit__Secret", auditSecret);
+    .WithEnvironment("Seed__Clients__audit__Secret", auditSecret)
+    .WithEnvironment("Seed__Clients__gateway__Secret", gatewaySecret);
 
 var ingest = builder.AddProject<Projects.IngestService>("ingest")
     .WithReference(ridesDb).WaitFor(ridesDb)
@@ -54,7 +56,9 @@ var scheduler = builder.AddProject<Projects.SchedulerService>("scheduler")
 
 gateway
     .WithReference(auth).WithReference(ingest).WithReference(files).WithReference(audit).WithReference(scheduler)
-    .WithEnvironment("Auth__Issuer", Issuer);
+    .WithEnvironment("Auth__Issuer", Issuer)
+    .WithEnvironment("Auth__ClientId", "gateway")
+    .WithEnvironment("Auth__ClientSecret", gatewaySecret);
 
 builder.Build().Run();
 

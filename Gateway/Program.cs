@@ -6,7 +6,7 @@ using Fleet.Gateway.RateLimiting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
-builder.AddFleetAuthentication(); // validates tokens itself; each route's AuthorizationPolicy says who may pass
+builder.AddFleetAuthentication(auth => auth.AcceptApiKeys = true); // tokens and API keys; each route's AuthorizationPolicy says who may pass
 builder.ListenOnGatewayPort();
 builder.Services.AddReverseProxy(builder.Configuration);
 builder.Services.AddGatewayRateLimits(builder.Configuration);

@@ -65,6 +65,17 @@ public sealed class UserJourneyTests
         apiKey.Should().StartWith("fk_");
         (await IntrospectAsync(gateway, audit, apiKey)).GetProperty("active").GetBoolean().Should().BeTrue();
 
+        // The key crosses the gateway, which checks it too, and reaches AuditService (which has no such route yet).
+        using (var withKey = await SendWithApiKeyAsync(gateway, "/audit/journey-check", apiKey))
+        {
+            withKey.StatusCode.Should().Be(HttpStatusCode.NotFound, "a valid key passes the gateway and AuditService's own check");
+        }
+        using (var withBogusKey = await SendWithApiKeyAsync(gateway, "/audit/journey-check", "fk_aaaaaaaaaaaa_notarealsecret"))
+        {
+            withBogusKey.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+            withBogusKey.Headers.WwwAuthenticate.ToString().Should().StartWith("ApiKey error=\"invalid_token\"");
+        }
+
         using (var revoked = await SendAsync(gateway, HttpMethod.Delete, $"/auth/keys/{key.GetProperty("id").GetString()}", accessToken))
         {
             revoked.IsSuccessStatusCode.Should().BeTrue();
@@ -106,6 +117,13 @@ public sealed class UserJourneyTests
         // RFC 6749 §2.3.1: id and secret form-encoded, then Basic.
         var credentials = $"{Uri.EscapeDataString(client.Id)}:{Uri.EscapeDataString(client.Secret)}";
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+        return gateway.SendAsync(request);
+    }
+
+    private static Task<HttpResponseMessage> SendWithApiKeyAsync(HttpClient gateway, string path, string apiKey)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("X-Api-Key", apiKey);
         return gateway.SendAsync(request);
     }
 
