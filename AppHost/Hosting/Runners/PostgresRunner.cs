@@ -4,11 +4,9 @@ using Npgsql;
 namespace Fleet.AppHost.Hosting.Runners;
 
 /// <summary>Runs PostgreSQL from the Debian packages: initdb on first start, then the postmaster in the foreground.</summary>
-internal sealed class PostgresRunner(PostgresServerResource server, RunContext context) : ProcessRunner(server, context)
+internal sealed class PostgresRunner(PostgresServerResource server, RunContext context) : ServerRunner(server, context)
 {
     private const string ServiceUser = "postgres";
-
-    public override string? Endpoint => server.IsExisting ? "(existing)" : $"127.0.0.1:{server.Port}";
 
     // SIGINT is PostgreSQL's "fast shutdown": roll back open transactions, checkpoint, exit.
     protected override int StopSignal => Native.SIGINT;
@@ -22,12 +20,8 @@ internal sealed class PostgresRunner(PostgresServerResource server, RunContext c
                 .FirstOrDefault()
             : null;
 
-    public override IEnumerable<string> CheckPrerequisites()
+    protected override IEnumerable<string> CheckLocalPrerequisites()
     {
-        if (server.IsExisting)
-        {
-            yield break;
-        }
         if (BinDirectory is null)
         {
             yield return "PostgreSQL server binaries are missing (no /usr/lib/postgresql/*/bin/postgres). Run: sudo apt-get install -y postgresql";
@@ -94,14 +88,6 @@ internal sealed class PostgresRunner(PostgresServerResource server, RunContext c
         "-c", "logging_collector=off",
     ])
     { RunAsUser = ServiceUser, WorkingDirectory = server.DataDirectory };
-
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (!server.IsExisting)
-        {
-            await base.StartAsync(cancellationToken);
-        }
-    }
 
     public override async Task<HealthCheck> CheckHealthAsync(CancellationToken cancellationToken)
     {

@@ -9,40 +9,30 @@ namespace Fleet.AppHost.Hosting.Runners;
 /// Runs RabbitMQ from the Debian package as a foreground process, with its own epmd on its own port so that
 /// both can be stopped by PID and nothing of the Erlang runtime outlives the AppHost.
 /// </summary>
-internal sealed class RabbitMQRunner(RabbitMQServerResource server, RunContext context) : ProcessRunner(server, context)
+internal sealed class RabbitMQRunner(RabbitMQServerResource server, RunContext context) : ServerRunner(server, context)
 {
     private const string ServerScript = "/usr/lib/rabbitmq/bin/rabbitmq-server";
     private SupervisedProcess? _epmd;
-
-    public override string? Endpoint => server.IsExisting ? "(existing)" : $"127.0.0.1:{server.Port}";
 
     public override IEnumerable<int> StartedPids => base.StartedPids.Concat(_epmd?.StartedPids.ToArray() ?? []);
 
     private static string? EpmdPath => new[] { "/usr/bin/epmd", "/usr/lib/erlang/bin/epmd" }.FirstOrDefault(File.Exists);
 
-    public override IEnumerable<string> CheckPrerequisites()
+    protected override IEnumerable<string> CheckLocalPrerequisites()
     {
-        if (server.IsExisting)
-        {
-            yield break;
-        }
         if (!File.Exists(ServerScript) || EpmdPath is null)
         {
             yield return $"RabbitMQ is missing ({ServerScript} or epmd not found). Run: sudo apt-get install -y rabbitmq-server";
         }
     }
 
-    public override async Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task StartLocalAsync(CancellationToken cancellationToken)
     {
-        if (server.IsExisting)
-        {
-            return;
-        }
         _epmd = new SupervisedProcess(
             new ProcessSpec(EpmdPath!, ["-port", server.EpmdPort.ToString(), "-address", "127.0.0.1"]),
             Log, Context.NotifyChanged);
         await _epmd.StartAsync();
-        await base.StartAsync(cancellationToken);
+        await base.StartLocalAsync(cancellationToken);
     }
 
     protected override async Task PrepareAsync(CancellationToken cancellationToken)

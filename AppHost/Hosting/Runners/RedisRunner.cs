@@ -5,25 +5,15 @@ using Fleet.AppHost.Hosting.Processes;
 namespace Fleet.AppHost.Hosting.Runners;
 
 /// <summary>Runs redis-server from the Debian package in the foreground, append-only file in its data folder.</summary>
-internal sealed class RedisRunner(RedisResource server, RunContext context) : ProcessRunner(server, context)
+internal sealed class RedisRunner(RedisResource server, RunContext context) : ServerRunner(server, context)
 {
     private const string ServerBinary = "/usr/bin/redis-server";
 
-    public override string? Endpoint => server.IsExisting ? "(existing)" : $"127.0.0.1:{server.Port}";
-
-    public override IEnumerable<string> CheckPrerequisites()
+    protected override IEnumerable<string> CheckLocalPrerequisites()
     {
-        if (!server.IsExisting && !File.Exists(ServerBinary))
+        if (!File.Exists(ServerBinary))
         {
             yield return $"Redis is missing ({ServerBinary} not found). Run: sudo apt-get install -y redis-server";
-        }
-    }
-
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (!server.IsExisting)
-        {
-            await base.StartAsync(cancellationToken);
         }
     }
 
