@@ -32,11 +32,7 @@ public static class ServiceDocsEndpoints
     {
         if (routeTable.FindCluster(service) is not { } cluster)
         {
-            return TypedResults.Problem(
-                $"There is no service named '{service}'.",
-                statusCode: StatusCodes.Status404NotFound,
-                title: "Unknown service",
-                extensions: new Dictionary<string, object?> { ["service"] = service });
+            return ProxyProblems.UnknownService(service);
         }
 
         return await fetcher.FetchAsync(cluster, cancellationToken) is { } document

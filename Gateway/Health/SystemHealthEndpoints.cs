@@ -36,11 +36,7 @@ public static class SystemHealthEndpoints
     {
         if (routeTable.FindCluster(service) is not { } cluster)
         {
-            return TypedResults.Problem(
-                $"There is no service named '{service}'.",
-                statusCode: StatusCodes.Status404NotFound,
-                title: "Unknown service",
-                extensions: new Dictionary<string, object?> { ["service"] = service });
+            return ProxyProblems.UnknownService(service);
         }
 
         var report = await probe.CheckAsync(cluster, cancellationToken);

@@ -33,6 +33,13 @@ public static class ProxyProblems
         "The request body could not be read.",
         cluster);
 
+    /// <summary>A <c>/health/{service}</c> or <c>/docs/{service}</c> naming no cluster of the route table.</summary>
+    public static ProblemHttpResult UnknownService(string service) => TypedResults.Problem(
+        $"There is no service named '{service}'.",
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Unknown service",
+        extensions: new Dictionary<string, object?> { ["service"] = service });
+
     private static ProblemHttpResult Problem(int status, string title, string type, string detail, ProxyCluster cluster) =>
         TypedResults.Problem(detail, instance: null, status, title, type, new Dictionary<string, object?> { ["service"] = cluster.Id });
 }
