@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Fleet.AuthService.Audit;
 using Fleet.AuthService.Data;
 using Fleet.AuthService.Tokens;
+using Fleet.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -30,7 +31,7 @@ public static class ApiKeyEndpoints
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var held = principal.FindFirstValue("scope")?.Split(' ') ?? [];
+        var held = principal.GetScopes().ToHashSet(StringComparer.Ordinal);
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 100)
         {

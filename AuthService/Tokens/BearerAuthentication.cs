@@ -1,4 +1,5 @@
 using Fleet.AuthService.Keys;
+using Fleet.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -26,18 +27,9 @@ public static class BearerAuthentication
                 var settings = auth.Value;
                 options.ConfigurationManager = configuration;
                 options.MapInboundClaims = false;
-                options.TokenValidationParameters = new TokenValidationParameters
-                {
-                    ValidIssuer = settings.Issuer,
-                    ValidAudience = settings.Audience,
-                    ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
-                    ValidTypes = ["at+jwt"],
-                    RequireSignedTokens = true,
-                    RequireExpirationTime = true,
-                    ClockSkew = TimeSpan.FromSeconds(30),
-                    NameClaimType = "sub",
-                    RoleClaimType = "roles",
-                };
+                options.TokenValidationParameters = FleetTokenValidation.Parameters(settings.Issuer, settings.Audience, TimeSpan.FromSeconds(30));
+                // This server signs with ES256 only.
+                options.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256];
             });
 
         // The scope policies (admin among them), the fallback policy and the contract's 403 come from ServiceDefaults.

@@ -1,22 +1,23 @@
+using Fleet.ServiceDefaults.Authentication;
+
 namespace Fleet.AuthService.Tokens;
 
-/// <summary>The scopes of the auth contract and which role may hold which.</summary>
+/// <summary>Which role may hold which of the contract's scopes (<see cref="FleetScopes"/>), and scope strings.</summary>
 public static class Scopes
 {
-    public const string Admin = "admin";
+    public const string Admin = FleetScopes.Admin;
 
-    public static readonly string[] All =
-        ["rides:write", "rides:read", "files:read", "files:write", "audit:write", "audit:read", "events:read", "jobs:admin", Admin];
+    public static IReadOnlyList<string> All => FleetScopes.All;
 
     /// <summary>
     /// role → scopes it may hold. Users read rides and events, work with their files and the audit log
     /// (audit:write so they can make API keys for their own apps); rides:write belongs to the XRides feed
     /// client, jobs:admin and admin to admins.
     /// </summary>
-    public static readonly IReadOnlyDictionary<string, string[]> ByRole = new Dictionary<string, string[]>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> ByRole = new Dictionary<string, IReadOnlyList<string>>
     {
-        ["user"] = ["rides:read", "files:read", "files:write", "audit:write", "audit:read", "events:read"],
-        ["admin"] = All,
+        ["user"] = [FleetScopes.RidesRead, FleetScopes.FilesRead, FleetScopes.FilesWrite, FleetScopes.AuditWrite, FleetScopes.AuditRead, FleetScopes.EventsRead],
+        ["admin"] = FleetScopes.All,
     };
 
     public static HashSet<string> ForRoles(IEnumerable<string> roles) =>

@@ -1,9 +1,10 @@
 using System.Security.Claims;
 using Fleet.AuthService.Audit;
+using Fleet.AuthService.Data;
 using Fleet.AuthService.Tokens;
+using Fleet.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
-using Fleet.AuthService.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -153,7 +154,7 @@ public static class UserEndpoints
     {
         var subject = principal.FindFirstValue("sub")!;
         var roles = principal.FindAll("roles").Select(c => c.Value).ToArray();
-        var scopes = principal.FindFirstValue("scope")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        var scopes = principal.GetScopes().ToArray();
         var user = roles.Length > 0 ? await users.FindByIdAsync(subject) : null;
         return TypedResults.Ok(new MeResponse(subject, user?.UserName, user?.Email, principal.FindFirstValue("client_id"), roles, scopes));
     }

@@ -97,24 +97,8 @@ public static class FleetAuthenticationExtensions
         options.TokenHandlers.Clear();
         options.TokenHandlers.Add(new CachingTokenHandler(TimeProvider.System) { MapInboundClaims = false });
         options.IncludeErrorDetails = true;
-        options.TokenValidationParameters = new TokenValidationParameters
-        {
-            ValidIssuer = fleet.Issuer,
-            ValidateIssuer = true,
-            ValidAudience = fleet.Audience,
-            ValidateAudience = true,
-            ValidateLifetime = true,
-            RequireExpirationTime = true,
-            ClockSkew = fleet.ClockSkew,
-            RequireSignedTokens = true,
-            ValidateIssuerSigningKey = true,
-            // Asymmetric only: "none" and HS256 signed with the public key as a secret are refused.
-            ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.RsaSha256],
-            ValidTypes = ["at+jwt"],
-            NameClaimType = FleetClaims.Subject,
-            RoleClaimType = FleetClaims.Roles,
-            IssuerSigningKeyResolver = (_, _, kid, _) => keys.KeysFor(kid),
-        };
+        options.TokenValidationParameters = FleetTokenValidation.Parameters(fleet.Issuer, fleet.Audience, fleet.ClockSkew);
+        options.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, kid, _) => keys.KeysFor(kid);
         options.Events = new JwtBearerEvents
         {
             OnMessageReceived = async context =>
