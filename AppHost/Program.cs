@@ -1,4 +1,14 @@
+using Fleet.AppHost;
+using Fleet.AppHost.LocalServers;
+using Fleet.AppHost.LocalServers.Postgres;
+using Fleet.AppHost.LocalServers.RabbitMQ;
+using Fleet.AppHost.LocalServers.Redis;
+using Fleet.AppHost.Lifecycle;
+
 var builder = DistributedApplication.CreateBuilder(args);
+builder.AddCrashRestarts();
+builder.AddReadyLine();
+builder.AddFixedPortCheck();
 
 var postgres = builder.AddPostgres("postgres");
 var authDb = postgres.AddDatabase("authdb");
@@ -6,60 +16,48 @@ var ridesDb = postgres.AddDatabase("ridesdb");
 var filesDb = postgres.AddDatabase("filesdb");
 var auditDb = postgres.AddDatabase("auditdb");
 var eventsDb = postgres.AddDatabase("eventsdb");
-var rabbitmq = builder.AddRabbitMQ("rabbitmq").WithManagementPlugin();
+var rabbitmq = builder.AddRabbitMQ("rabbitmq");
 var redis = builder.AddRedis("redis");
 
-// Development seeds: generated on first run, kept in .fleet/secrets.json.
-var adminPassword = builder.AddParameter("admin-password", secret: true);
-var xridesSecret = builder.AddParameter("xrides-client-secret", secret: true);
-var cliSecret = builder.AddParameter("fleet-cli-client-secret", secret: true);
-var auditSecret = builder.AddParameter("audit-client-secret", secret: true);
-var gatewaySecret = builder.AddParameter("gateway-client-secret", secret: true);
+var gateway = builder.AddFleetService<Projects.Gateway>("gateway", port: builder.Configuration.GetValue("GatewayPort", 8080), healthPath: "/alive");
+var issuer = ReferenceExpression.Create($"{gateway.GetEndpoint("http")}/auth");
 
-var gateway = builder.AddProject<Projects.Gateway>("gateway")
-    .WithHttpEndpoint(port: builder.Configuration.GetValue("GatewayPort", 8080));
-string Issuer() => $"{gateway.Resource.Endpoints[0]}auth";
-
-var auth = builder.AddProject<Projects.AuthService>("auth")
+var auth = builder.AddFleetService<Projects.AuthService>("auth", issuer)
     .WithReference(authDb).WaitFor(authDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
     .WithReference(redis).WaitFor(redis)
-    .WithEnvironment("Auth__Issuer", Issuer)
-    .WithEnvironment("Seed__Admin__Password", adminPassword)
-    .WithEnvironment("Seed__Clients__xrides__Secret", xridesSecret)
-    .WithEnvironment("Seed__Clients__fleet-cli__Secret", cliSecret)
-    .WithEnvironment("Seed__Clients__audit__Secret", auditSecret)
-    .WithEnvironment("Seed__Clients__gateway__Secret", gatewaySecret);
+    .WithEnvironment("Seed__Admin__Password", builder.AddGeneratedSecret("admin-password"))
+    .WithEnvironment("Seed__Clients__xrides__Secret", builder.AddGeneratedSecret("xrides-client-secret"))
+    .WithEnvironment("Seed__Clients__fleet-cli__Secret", builder.AddGeneratedSecret("fleet-cli-client-secret"))
+    .WithEnvironment("Seed__Clients__audit__Secret", builder.AddGeneratedSecret("audit-client-secret"))
+    .WithEnvironment("Seed__Clients__gateway__Secret", builder.AddGeneratedSecret("gateway-client-secret"));
 
-var ingest = builder.AddProject<Projects.IngestService>("ingest")
+var ingest = builder.AddFleetServiceReplicas<Projects.IngestService>("ingest", 2, issuer, replica => replica
     .WithReference(ridesDb).WaitFor(ridesDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
-    .WithReference(auth).WithEnvironment("Auth__Issuer", Issuer)
-    .WithReplicas(2);
+    .WithReference(auth));
 
-var files = builder.AddProject<Projects.FileService>("files")
+var files = builder.AddFleetService<Projects.FileService>("files", issuer)
     .WithReference(filesDb).WaitFor(filesDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
-    .WithReference(auth).WithEnvironment("Auth__Issuer", Issuer);
+    .WithReference(auth);
 
-var audit = builder.AddProject<Projects.AuditService>("audit")
+var audit = builder.AddFleetService<Projects.AuditService>("audit", issuer)
     .WithReference(auditDb).WaitFor(auditDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
-    .WithReference(auth).WithEnvironment("Auth__Issuer", Issuer)
+    .WithReference(auth)
     .WithEnvironment("Auth__ClientId", "audit")
-    .WithEnvironment("Auth__ClientSecret", auditSecret);
+    .WithEnvironment("Auth__ClientSecret", builder.AddGeneratedSecret("audit-client-secret"));
 
-var scheduler = builder.AddProject<Projects.SchedulerService>("scheduler")
+var scheduler = builder.AddFleetService<Projects.SchedulerService>("scheduler", issuer)
     .WithReference(eventsDb).WaitFor(eventsDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
-    .WithReference(auth).WithEnvironment("Auth__Issuer", Issuer);
+    .WithReference(auth);
 
 gateway
     .WithReference(auth).WithReference(ingest).WithReference(files).WithReference(audit).WithReference(scheduler)
-    .WithEnvironment("Auth__Issuer", Issuer)
+    .WithEnvironment("Auth__Issuer", issuer)
     .WithEnvironment("Auth__ClientId", "gateway")
-    .WithEnvironment("Auth__ClientSecret", gatewaySecret);
+    .WithEnvironment("Auth__ClientSecret", builder.AddGeneratedSecret("gateway-client-secret"));
 
 builder.Build().Run();
-
-public partial class Program;

@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Fleet.AppHost.Hosting;
-using Fleet.AppHost.Hosting.Testing;
+using Fleet.EndToEnd.Support;
+using Fleet.Testing;
 using Xunit.Abstractions;
 
 namespace Fleet.EndToEnd;
@@ -14,7 +14,8 @@ namespace Fleet.EndToEnd;
 /// operation is anonymous; with a token lacking the operation's scope a 403; with the scope neither. The
 /// documents are generated from the endpoints' authorization metadata, so a new route is covered by itself.
 /// </summary>
-public sealed class AuthorizationMatrixTests(ITestOutputHelper output)
+[Collection(FleetCollection.Name)]
+public sealed class AuthorizationMatrixTests(FleetSystem fleet, ITestOutputHelper output)
 {
     private static readonly string[] Services = ["auth", "ingest", "files", "audit", "scheduler"];
     private static readonly string[] Methods = ["get", "put", "post", "delete", "patch"];
@@ -27,17 +28,14 @@ public sealed class AuthorizationMatrixTests(ITestOutputHelper output)
     [Fact]
     public async Task Every_operation_answers_as_its_OpenAPI_security_says()
     {
-        var app = await DistributedApplicationTestingBuilder.CreateAsync<Program>();
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-            await app.StartAsync(timeout.Token);
-            using var gateway = new HttpClient { BaseAddress = app.GetEndpoint("gateway"), Timeout = TimeSpan.FromSeconds(30) };
-            var tokens = new Tokens(gateway, app);
+            var gateway = fleet.Gateway;
+            var tokens = new Tokens(gateway, fleet);
 
             // The XRides feed's machine client gets a token through the gateway and may use it.
-            var xrides = await tokens.ClientCredentialsAsync("xrides", app.GetParameterValue("xrides-client-secret"), "rides:write rides:read");
-            (await SendAsync(gateway, HttpMethod.Get, "/auth/me", xrides)).StatusCode.Should().NotBe(HttpStatusCode.Unauthorized);
+            var xrides = await tokens.ClientCredentialsAsync("xrides", await fleet.SecretAsync("xrides-client-secret"), "rides:write rides:read");
+            (await SendAsync(gateway, HttpMethod.Get, "/auth/me", xrides)).StatusCode.Should().Be(HttpStatusCode.OK);
 
             var failures = new List<string>();
             var checkedOperations = 0;
@@ -80,17 +78,8 @@ public sealed class AuthorizationMatrixTests(ITestOutputHelper output)
         }
         catch
         {
-            foreach (var snapshot in app.Snapshots())
-            {
-                output.WriteLine($"{snapshot}");
-                output.WriteLine(string.Join(Environment.NewLine, app.GetOutput(snapshot.Name, 20)));
-            }
-
+            output.WriteLine(AppState.Describe(fleet.App));
             throw;
-        }
-        finally
-        {
-            await app.DisposeAsync();
         }
     }
 
@@ -225,7 +214,7 @@ public sealed class AuthorizationMatrixTests(ITestOutputHelper output)
     }
 
     /// <summary>Tokens from AuthService through the gateway, one per distinct scope set.</summary>
-    private sealed class Tokens(HttpClient gateway, DistributedApplication app)
+    private sealed class Tokens(HttpClient gateway, FleetSystem fleet)
     {
         private readonly Dictionary<string, string> _byScopes = new(StringComparer.Ordinal);
 
@@ -238,11 +227,11 @@ public sealed class AuthorizationMatrixTests(ITestOutputHelper output)
             var scope = string.Join(' ', scopes.Order(StringComparer.Ordinal));
             if (!_byScopes.TryGetValue(scope, out var token))
             {
-                token = await RequestAsync("fleet-cli", app.GetParameterValue("fleet-cli-client-secret"),
+                token = await RequestAsync("fleet-cli", await fleet.SecretAsync("fleet-cli-client-secret"),
                 [
                     new("grant_type", "password"),
                     new("username", "admin"),
-                    new("password", app.GetParameterValue("admin-password")),
+                    new("password", await fleet.SecretAsync("admin-password")),
                     new("scope", scope),
                 ]);
                 _byScopes[scope] = token;

@@ -1,48 +1,42 @@
 using System.Net;
-using System.Text.Json;
-using Fleet.AppHost.Hosting;
-using Fleet.AppHost.Hosting.Testing;
+using Aspire.Hosting;
+using Fleet.EndToEnd.Support;
+using Fleet.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace Fleet.EndToEnd;
 
-/// <summary>The whole system, started through the AppHost's testing entry point and reached through the gateway.</summary>
+/// <summary>The whole system on the real AppHost, reached through the gateway: healthy, self-healing, and gone when stopped.</summary>
 public sealed class FleetSystemTests(ITestOutputHelper output)
 {
-    private static readonly string[] Services = ["auth", "ingest", "files", "audit", "scheduler"];
+    private static readonly string[] ServiceNames = ["auth", "ingest", "files", "audit", "scheduler"];
 
     [Fact]
     public async Task The_whole_system_starts_healthy_survives_a_crashed_service_and_leaves_nothing_running()
     {
-        var app = await DistributedApplicationTestingBuilder.CreateAsync<Program>();
-        IReadOnlyList<int> started;
+        var fleet = new FleetSystem();
+        IReadOnlySet<int> started;
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-            await app.StartAsync(timeout.Token);
-            using var gateway = new HttpClient { BaseAddress = app.GetEndpoint("gateway"), Timeout = TimeSpan.FromSeconds(30) };
-
-            await EveryServiceIsHealthyThroughTheGateway(gateway);
-            await AKilledServiceIsRestartedAndServesAgain(app, gateway);
+            await fleet.InitializeAsync();
+            await EveryServiceIsHealthyThroughTheGateway(fleet.Gateway);
+            await AKilledServiceIsRestartedAndServesAgain(fleet);
         }
         catch
         {
-            foreach (var snapshot in app.Snapshots())
-            {
-                output.WriteLine($"{snapshot}");
-                output.WriteLine(string.Join(Environment.NewLine, app.GetOutput(snapshot.Name, 20)));
-            }
+            output.WriteLine(AppState.Describe(fleet.App));
             throw;
         }
         finally
         {
-            started = app.StartedProcessIds();
-            await app.DisposeAsync();
+            started = ProcessesOf();
+            await fleet.DisposeAsync();
         }
 
         started.Should().NotBeEmpty();
-        started.Where(ProcessTable.IsAlive).Should().BeEmpty("disposing the app stops every process it started");
-        ProcessTable.MembersOfGroups(started.ToHashSet()).Should().BeEmpty("nothing those processes started may outlive them");
+        (await ProcessTree.WaitForExitAsync(started, TimeSpan.FromSeconds(20)))
+            .Should().BeEmpty("disposing the app stops every process it started, and everything those started");
     }
 
     private static async Task EveryServiceIsHealthyThroughTheGateway(HttpClient gateway)
@@ -50,7 +44,7 @@ public sealed class FleetSystemTests(ITestOutputHelper output)
         using var response = await gateway.GetAsync("/health");
         var body = await response.Content.ReadAsStringAsync();
         response.StatusCode.Should().Be(HttpStatusCode.OK, body);
-        foreach (var service in Services)
+        foreach (var service in ServiceNames)
         {
             body.Should().Contain(service);
             using var one = await gateway.GetAsync($"/health/{service}");
@@ -58,20 +52,34 @@ public sealed class FleetSystemTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task AKilledServiceIsRestartedAndServesAgain(DistributedApplication app, HttpClient gateway)
+    private static async Task AKilledServiceIsRestartedAndServesAgain(FleetSystem fleet)
     {
-        var before = app.Snapshots().Single(s => s.Name == "audit");
+        // The service itself, not the 'dotnet run' that DCP starts it with.
+        var service = ServiceProcess(fleet);
 
-        ProcessTable.Kill(before.Pid!.Value);
+        ProcessTree.Kill(service);
 
-        var restarted = false;
-        for (var i = 0; i < 300 && !restarted; i++)
-        {
-            await Task.Delay(100);
-            restarted = app.Snapshots().Single(s => s.Name == "audit") is { Pid: { } pid, Restarts: >= 1, Health: HealthStatus.Healthy } && pid != before.Pid;
-        }
-        restarted.Should().BeTrue("the AppHost restarts a service whose process died, and it becomes healthy again");
-        using var response = await gateway.GetAsync("/health/audit");
+        await fleet.App.ResourceNotifications.WaitForResourceAsync("audit",
+            e => e.Snapshot.Properties.Any(p => p.Name == "fleet.restarts" && $"{p.Value}" == "1"))
+            .WaitAsync(TimeSpan.FromMinutes(1));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await fleet.WaitUntilEveryServiceIsHealthyAsync(timeout.Token);
+        ProcessTree.IsAlive(service).Should().BeFalse();
+        ServiceProcess(fleet).Should().NotBe(service, "a new process runs the service");
+        using var response = await fleet.Gateway.GetAsync("/health/audit");
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
+
+    private static int ServiceProcess(FleetSystem fleet)
+    {
+        var wrapper = ProcessTree.PidOf(fleet.App, "audit") ?? throw new InvalidOperationException("audit reports no process id");
+        return ProcessTree.DescendantsOf(wrapper).Single(pid => ProcessTree.Describe(pid).Contains("Fleet.AuditService"));
+    }
+
+    /// <summary>The orchestrator (DCP, which watches this test process), the dashboard, every server and service, and all they started.</summary>
+    private static IReadOnlySet<int> ProcessesOf() =>
+        System.Diagnostics.Process.GetProcesses()
+            .Where(p => ProcessTree.Describe(p.Id) is var command && command.Contains("/dcp ") && command.Contains($"--monitor {Environment.ProcessId} "))
+            .SelectMany(p => ProcessTree.DescendantsOf(p.Id).Append(p.Id))
+            .ToHashSet();
 }

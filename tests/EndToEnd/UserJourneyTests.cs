@@ -3,26 +3,24 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Fleet.AppHost.Hosting.Testing;
+using Fleet.EndToEnd.Support;
 
 namespace Fleet.EndToEnd;
 
 /// <summary>A user's whole life with AuthService, every call through the gateway, as a standard OAuth2 client makes it.</summary>
-public sealed class UserJourneyTests
+[Collection(FleetCollection.Name)]
+public sealed class UserJourneyTests(FleetSystem fleet)
 {
     [Fact]
     public async Task Register_verify_log_in_refresh_create_an_api_key_and_revoke_through_the_gateway()
     {
-        await using var app = await DistributedApplicationTestingBuilder.CreateAsync<Program>();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        await app.StartAsync(timeout.Token);
-        using var gateway = new HttpClient { BaseAddress = app.GetEndpoint("gateway"), Timeout = TimeSpan.FromSeconds(30) };
-        var cli = new ClientCredentials("fleet-cli", app.GetParameterValue("fleet-cli-client-secret"));
-        var audit = new ClientCredentials("audit", app.GetParameterValue("audit-client-secret"));
+        var gateway = fleet.Gateway;
+        var cli = new ClientCredentials("fleet-cli", await fleet.SecretAsync("fleet-cli-client-secret"));
+        var audit = new ClientCredentials("audit", await fleet.SecretAsync("audit-client-secret"));
 
         // Discovery points at the gateway's public URL.
         var discovery = await gateway.GetFromJsonAsync<JsonElement>("/auth/.well-known/openid-configuration");
-        discovery.GetProperty("issuer").GetString().Should().Be($"{app.GetEndpoint("gateway")}auth");
+        discovery.GetProperty("issuer").GetString().Should().Be($"{fleet.GatewayUrl}auth");
         discovery.GetProperty("token_endpoint").GetString().Should().EndWith("/auth/connect/token");
 
         // Register; until the e-mail address is verified, the password grant is refused.

@@ -1,5 +1,4 @@
-using Fleet.AppHost.Hosting;
-using Fleet.AppHost.Hosting.Testing;
+using Fleet.Testing;
 using Npgsql;
 
 namespace Fleet.ServiceDefaultsTests;
@@ -10,7 +9,7 @@ namespace Fleet.ServiceDefaultsTests;
 /// </summary>
 public sealed class InfrastructureFixture : IAsyncLifetime
 {
-    private DistributedApplication? _app;
+    private TestServers? _servers;
 
     /// <summary>The server's owner, connected to the maintenance database: tests create their own databases.</summary>
     public string PostgresConnectionString { get; private set; } = "";
@@ -21,24 +20,17 @@ public sealed class InfrastructureFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = DistributedApplicationTestingBuilder.Create();
-        builder.AddPostgres("postgres");
-        builder.AddRabbitMQ("rabbitmq");
-        builder.AddRedis("redis");
-        _app = builder.Build();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await _app.StartAsync(timeout.Token);
-
-        PostgresConnectionString = new NpgsqlConnectionStringBuilder(_app.GetConnectionString("postgres")) { Database = "postgres" }.ConnectionString;
-        RabbitMqConnectionString = _app.GetConnectionString("rabbitmq");
-        RedisConnectionString = _app.GetConnectionString("redis");
+        _servers = await TestServers.StartAsync();
+        PostgresConnectionString = new NpgsqlConnectionStringBuilder(await _servers.ConnectionStringAsync("postgres")) { Database = "postgres" }.ConnectionString;
+        RabbitMqConnectionString = await _servers.ConnectionStringAsync("rabbitmq");
+        RedisConnectionString = await _servers.ConnectionStringAsync("redis");
     }
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
+        if (_servers is not null)
         {
-            await _app.DisposeAsync();
+            await _servers.DisposeAsync();
         }
     }
 }

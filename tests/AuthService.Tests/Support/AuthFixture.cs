@@ -2,8 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Fleet.AppHost.Hosting;
-using Fleet.AppHost.Hosting.Testing;
+using Fleet.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;
@@ -25,7 +24,7 @@ public sealed class AuthFixture : IAsyncLifetime
     public const string Issuer = "http://127.0.0.1:8080/auth";
     public const int MaxFailedAttempts = 3;
 
-    private DistributedApplication? _infrastructure;
+    private TestServers? _infrastructure;
 
     public WebApplicationFactory<AuthOptions> Factory { get; private set; } = null!;
 
@@ -35,21 +34,14 @@ public sealed class AuthFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = DistributedApplicationTestingBuilder.Create();
-        builder.AddPostgres("postgres").AddDatabase("authdb");
-        builder.AddRabbitMQ("rabbitmq");
-        builder.AddRedis("redis");
-        _infrastructure = builder.Build();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await _infrastructure.StartAsync(timeout.Token);
-
-        AuthDbConnectionString = _infrastructure.GetConnectionString("authdb");
-        RabbitMqConnectionString = _infrastructure.GetConnectionString("rabbitmq");
+        _infrastructure = await TestServers.StartAsync(databases: "authdb");
+        AuthDbConnectionString = await _infrastructure.ConnectionStringAsync("authdb");
+        RabbitMqConnectionString = await _infrastructure.ConnectionStringAsync("rabbitmq");
         var settings = new Dictionary<string, string>
         {
             ["ConnectionStrings:authdb"] = AuthDbConnectionString,
             ["ConnectionStrings:rabbitmq"] = RabbitMqConnectionString,
-            ["ConnectionStrings:redis"] = _infrastructure.GetConnectionString("redis"),
+            ["ConnectionStrings:redis"] = await _infrastructure.ConnectionStringAsync("redis"),
             ["Auth:Issuer"] = Issuer,
             ["Auth:MaxFailedAccessAttempts"] = MaxFailedAttempts.ToString(),
             ["Seed:Admin:Password"] = AdminPassword,

@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Fleet.AppHost.Lifecycle;
+
+/// <summary>
+/// Aspire leaves a process that died as Exited. This watches the resource notifications and, for a resource marked
+/// <see cref="RestartOnCrashAnnotation"/> that went from Running to Exited or Finished on its own (a stop asked for
+/// passes through Stopping first), runs Aspire's restart command after a doubling delay. Each restart is written to
+/// the resource's console log and counted in its <c>fleet.restarts</c> property, both visible in the dashboard.
+/// </summary>
+internal sealed class CrashRestarter(
+    ResourceNotificationService notifications,
+    ResourceCommandService commands,
+    ResourceLoggerService logs,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time) : BackgroundService
+{
+    public const string RestartsProperty = "fleet.restarts";
+
+    private readonly ConcurrentDictionary<string, Crashes> _crashes = new();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var lastState = new Dictionary<string, string?>();
+        await foreach (var change in notifications.WatchAsync(stoppingToken))
+        {
+            var state = change.Snapshot.State?.Text;
+            lastState.TryGetValue(change.ResourceId, out var previous);
+            lastState[change.ResourceId] = state;
+            if (state == previous || !change.Resource.TryGetLastAnnotation<RestartOnCrashAnnotation>(out var policy))
+            {
+                continue;
+            }
+            var crashes = _crashes.GetOrAdd(change.ResourceId, _ => new Crashes());
+            if (state == KnownResourceStates.Running)
+            {
+                crashes.RunningSince = time.GetUtcNow();
+            }
+            else if (previous == KnownResourceStates.Running && (state == KnownResourceStates.Exited || state == KnownResourceStates.Finished)
+                && !lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                _ = RestartAsync(change, policy, crashes, stoppingToken);
+            }
+        }
+    }
+
+    private async Task RestartAsync(ResourceEvent crash, RestartOnCrashAnnotation policy, Crashes crashes, CancellationToken stoppingToken)
+    {
+        var log = logs.GetLogger(crash.ResourceId);
+        if (time.GetUtcNow() - crashes.RunningSince >= policy.StableAfter)
+        {
+            crashes.InARow = 0;
+        }
+        var delay = TimeSpan.FromTicks(Math.Min(policy.MaxDelay.Ticks, policy.FirstDelay.Ticks << Math.Min(crashes.InARow, 20)));
+        crashes.InARow++;
+        crashes.Total++;
+        log.LogWarning("Exited unexpectedly (exit code {ExitCode}); restarting in {Delay:0.#} s (restart {Restart})",
+            crash.Snapshot.ExitCode, delay.TotalSeconds, crashes.Total);
+        try
+        {
+            await Task.Delay(delay, time, stoppingToken);
+            if (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                return;
+            }
+            var result = await commands.ExecuteCommandAsync(crash.ResourceId, KnownResourceCommands.RestartCommand, stoppingToken);
+            if (!result.Success)
+            {
+                result = await commands.ExecuteCommandAsync(crash.ResourceId, KnownResourceCommands.StartCommand, stoppingToken);
+            }
+            if (!result.Success)
+            {
+                log.LogError("Restart failed: {Error}", result.Message);
+                return;
+            }
+            await notifications.PublishUpdateAsync(crash.Resource, crash.ResourceId, snapshot => snapshot with
+            {
+                Properties = snapshot.Properties.RemoveAll(p => p.Name == RestartsProperty).Add(new(RestartsProperty, crashes.Total)),
+            });
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private sealed class Crashes
+    {
+        public DateTimeOffset RunningSince { get; set; } = DateTimeOffset.MinValue;
+
+        public int InARow { get; set; }
+
+        public int Total { get; set; }
+    }
+}

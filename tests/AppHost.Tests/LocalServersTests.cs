@@ -1,0 +1,112 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Fleet.AppHost.LocalServers.Postgres;
+using Fleet.AppHost.LocalServers.RabbitMQ;
+using Fleet.AppHost.LocalServers.Redis;
+using Fleet.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using RabbitMQ.Client;
+using StackExchange.Redis;
+
+namespace Fleet.AppHost.Tests;
+
+/// <summary>PostgreSQL, RabbitMQ and Redis as the AppHost runs them: real servers from the Debian packages.</summary>
+public sealed class LocalServersTests
+{
+    [Fact]
+    public async Task The_servers_start_with_their_databases_keep_their_data_across_runs_and_leave_no_process_behind()
+    {
+        using var data = new TestDataDirectory();
+
+        var first = await StartAsync(data);
+        var started = await ProcessesOf(first);
+        await using (first)
+        {
+            await using var connection = new NpgsqlConnection(await ConnectionString(first, "ridesdb"));
+            await connection.OpenAsync();
+            await new NpgsqlCommand("CREATE TABLE kept (id int); INSERT INTO kept VALUES (42)", connection).ExecuteNonQueryAsync();
+
+            await using var broker = await new ConnectionFactory { Uri = new Uri(await ConnectionString(first, "rabbitmq")) }.CreateConnectionAsync();
+            await using var channel = await broker.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+            await channel.QueueDeclareAsync("kept", durable: true, exclusive: false, autoDelete: false);
+            await channel.BasicPublishAsync("", "kept", mandatory: true, new BasicProperties { Persistent = true }, "still here"u8.ToArray());
+
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(await ConnectionString(first, "redis"));
+            await redis.GetDatabase().StringSetAsync("kept", "yes");
+        }
+
+        started.Should().Contain(p => p.Contains("postgres")).And.Contain(p => p.Contains("beam.smp")).And.Contain(p => p.Contains("epmd"))
+            .And.Contain(p => p.Contains("redis-server"));
+        (await ProcessTree.WaitForExitAsync(started.Select(p => int.Parse(p.Split(' ')[0])), TimeSpan.FromSeconds(15)))
+            .Should().BeEmpty("disposing the app stops every process it started, and theirs");
+
+        await using var second = await StartAsync(data);
+        await using (var connection = new NpgsqlConnection(await ConnectionString(second, "ridesdb")))
+        {
+            await connection.OpenAsync();
+            (await new NpgsqlCommand("SELECT id FROM kept", connection).ExecuteScalarAsync()).Should().Be(42);
+        }
+        await using (var broker = await new ConnectionFactory { Uri = new Uri(await ConnectionString(second, "rabbitmq")) }.CreateConnectionAsync())
+        await using (var channel = await broker.CreateChannelAsync())
+        {
+            var message = await channel.BasicGetAsync("kept", autoAck: true);
+            message.Should().NotBeNull("a persistent message in a durable queue survives the broker's restart");
+        }
+        await using var cache = await ConnectionMultiplexer.ConnectAsync(await ConnectionString(second, "redis"));
+        (await cache.GetDatabase().StringGetAsync("kept")).ToString().Should().Be("yes");
+    }
+
+    [Fact]
+    public async Task A_configured_connection_string_means_an_existing_server_is_used_and_nothing_is_started()
+    {
+        await using var existing = await TestServers.StartAsync(rabbitmq: false, redis: false);
+        var server = await existing.ConnectionStringAsync("postgres");
+        using var data = new TestDataDirectory();
+        var builder = TestServers.CreateBuilder("--DataDirectory", data.Path, "--ConnectionStrings:postgres", server);
+        builder.AddPostgres("postgres").AddDatabase("filesdb");
+        await using var app = builder.Build();
+
+        await app.StartAsync();
+        var healthy = app.ResourceNotifications.WaitForResourceHealthyAsync("filesdb");
+        (await Task.WhenAny(healthy, Task.Delay(TimeSpan.FromMinutes(1)))).Should().Be(healthy, AppState.Describe(app));
+
+        var model = app.Services.GetRequiredService<DistributedApplicationModel>();
+        model.Resources.OfType<ExecutableResource>().Should().BeEmpty("no server process is started for an existing server");
+        model.Resources.Single(r => r.Name == "postgres").Should().BeOfType<ExistingPostgresServerResource>();
+        await using var connection = new NpgsqlConnection(await ConnectionString(app, "filesdb"));
+        await connection.OpenAsync();
+        connection.Port.Should().Be(new NpgsqlConnectionStringBuilder(server).Port, "the database was created on the existing server");
+        Directory.Exists(Path.Combine(data.Path, "postgres")).Should().BeFalse();
+    }
+
+    private static async Task<DistributedApplication> StartAsync(TestDataDirectory data)
+    {
+        var builder = TestServers.CreateBuilder("--DataDirectory", data.Path);
+        builder.AddPostgres("postgres").AddDatabase("ridesdb");
+        builder.AddRabbitMQ("rabbitmq");
+        builder.AddRedis("redis");
+        var app = builder.Build();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await app.StartAsync(timeout.Token);
+        foreach (var name in new[] { "ridesdb", "rabbitmq", "redis" })
+        {
+            await app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+        }
+        return app;
+    }
+
+    private static async Task<string> ConnectionString(DistributedApplication app, string name) =>
+        await app.GetConnectionStringAsync(name) ?? throw new InvalidOperationException($"{name} has no connection string");
+
+    /// <summary>Every process the app runs for its resources, and everything those started, described by command line.</summary>
+    private static Task<IReadOnlyList<string>> ProcessesOf(DistributedApplication app)
+    {
+        var model = app.Services.GetRequiredService<DistributedApplicationModel>();
+        var roots = model.Resources.OfType<ExecutableResource>().Select(r => ProcessTree.PidOf(app, r.Name)).OfType<int>().ToList();
+        roots.Should().HaveCount(model.Resources.OfType<ExecutableResource>().Count(), "every server reports its process id");
+        IReadOnlyList<string> all = roots.Concat(roots.SelectMany(ProcessTree.DescendantsOf)).Distinct().Select(ProcessTree.Describe).ToList();
+        return Task.FromResult(all);
+    }
+}

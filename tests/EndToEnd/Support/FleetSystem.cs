@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Sockets;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Fleet.AppHost;
+using Fleet.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fleet.EndToEnd.Support;
+
+/// <summary>
+/// The whole system as <c>dotnet run --project AppHost</c> starts it, through Aspire.Hosting.Testing: in a throw-away
+/// data folder, on free ports, with the Aspire dashboard on.
+/// </summary>
+public sealed class FleetSystem : IAsyncLifetime
+{
+    private readonly TestDataDirectory _data = new();
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public HttpClient Gateway { get; private set; } = null!;
+
+    public Uri GatewayUrl { get; private set; } = null!;
+
+    /// <summary>The Aspire dashboard, in unsecured local mode: no login, and its telemetry API open.</summary>
+    public Uri DashboardUrl { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        string[] args =
+        [
+            "--DataDirectory", _data.Path,
+            "--GatewayPort", FreePort().ToString(),
+            "--ASPNETCORE_URLS", $"http://localhost:{FreePort()}",
+            "--ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", $"http://localhost:{FreePort()}",
+            "--ASPIRE_ALLOW_UNSECURED_TRANSPORT", "true",
+            "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS", "true",
+        ];
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync(typeof(FleetServiceExtensions), args,
+            (options, _) => options.DisableDashboard = false);
+        App = await builder.BuildAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await App.StartAsync(timeout.Token);
+        await WaitUntilEveryServiceIsHealthyAsync(timeout.Token);
+        GatewayUrl = App.GetEndpoint("gateway", "http");
+        await App.ResourceNotifications.WaitForResourceAsync("aspire-dashboard", KnownResourceStates.Running, timeout.Token);
+        // The testing host moves the dashboard to a port of its own choosing.
+        DashboardUrl = App.GetEndpoint("aspire-dashboard", "http");
+        Gateway = new HttpClient { BaseAddress = GatewayUrl, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public async Task WaitUntilEveryServiceIsHealthyAsync(CancellationToken cancellationToken)
+    {
+        foreach (var service in Services)
+        {
+            var healthy = App.ResourceNotifications.WaitForResourceHealthyAsync(service.Name, cancellationToken);
+            if (await Task.WhenAny(healthy, Task.Delay(Timeout.Infinite, cancellationToken)) != healthy)
+            {
+                throw new TimeoutException($"{service.Name} did not become healthy:{Environment.NewLine}{AppState.Describe(App)}");
+            }
+        }
+    }
+
+    public IEnumerable<ProjectResource> Services => App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ProjectResource>();
+
+    /// <summary>A generated development secret (client secrets, the admin password), as the AppHost gave it to AuthService.</summary>
+    public async Task<string> SecretAsync(string name) =>
+        await App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().Single(p => p.Name == name)
+            .GetValueAsync(CancellationToken.None) ?? throw new InvalidOperationException($"{name} has no value");
+
+    public async Task DisposeAsync()
+    {
+        Gateway?.Dispose();
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+        _data.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class FleetCollection : ICollectionFixture<FleetSystem>
+{
+    public const string Name = "fleet";
+}

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Fleet.EndToEnd.Support;
+
+namespace Fleet.EndToEnd;
+
+/// <summary>Telemetry reaches the Aspire dashboard: one request through the gateway is one trace across services.</summary>
+[Collection(FleetCollection.Name)]
+public sealed class TraceTests(FleetSystem fleet)
+{
+    [Fact]
+    public async Task A_request_through_the_gateway_is_one_trace_with_the_gateway_and_AuthService_spans_in_the_dashboard()
+    {
+        var traceId = await SendTracedRequestAsync(fleet);
+
+        var services = await ServicesInTraceAsync(fleet, traceId, ["gateway", "auth"]);
+
+        services.Should().Contain(["gateway", "auth"], "the gateway's span and AuthService's span share the caller's trace");
+    }
+
+    /// <summary>A discovery request carrying a W3C traceparent of our own, so the trace can be looked up by its id.</summary>
+    internal static async Task<string> SendTracedRequestAsync(FleetSystem fleet)
+    {
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/auth/.well-known/openid-configuration");
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        using var response = await fleet.Gateway.SendAsync(request);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        return traceId;
+    }
+
+    /// <summary>Polls the dashboard's telemetry API until the trace holds spans of every expected service (or a minute passes).</summary>
+    internal static async Task<IReadOnlySet<string>> ServicesInTraceAsync(FleetSystem fleet, string traceId, string[] expected)
+    {
+        using var dashboard = new HttpClient { BaseAddress = fleet.DashboardUrl };
+        var services = new HashSet<string>();
+        for (var deadline = DateTime.UtcNow.AddMinutes(1); DateTime.UtcNow < deadline && !expected.All(services.Contains);)
+        {
+            await Task.Delay(500);
+            using var response = await dashboard.GetAsync($"/api/telemetry/traces/{traceId}");
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                services = ServiceNames(json.RootElement).ToHashSet();
+            }
+        }
+        return services;
+    }
+
+    /// <summary>Every <c>service.name</c> attribute value anywhere in an OTLP JSON document.</summary>
+    private static IEnumerable<string> ServiceNames(JsonElement element)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            if (element.TryGetProperty("key", out var key) && key.ValueEquals("service.name")
+                && element.TryGetProperty("value", out var value) && value.TryGetProperty("stringValue", out var name))
+            {
+                yield return name.GetString()!;
+            }
+            foreach (var property in element.EnumerateObject())
+            {
+                foreach (var found in ServiceNames(property.Value))
+                {
+                    yield return found;
+                }
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray().SelectMany(ServiceNames))
+            {
+                yield return item;
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Fleet.AppHost.LocalServers;
+using Fleet.AppHost.LocalServers.Postgres;
+using Fleet.AppHost.LocalServers.RabbitMQ;
+using Fleet.AppHost.LocalServers.Redis;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fleet.Testing;
+
+/// <summary>
+/// Real PostgreSQL, RabbitMQ and Redis for a test fixture, started through the AppHost's own resources in a throw-away
+/// folder on free ports, and stopped (folder deleted) when disposed.
+/// </summary>
+public sealed class TestServers : IAsyncDisposable
+{
+    private readonly TestDataDirectory _data = new();
+    private DistributedApplication? _app;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("Not started.");
+
+    /// <summary>Starts the servers; <paramref name="databases"/> are created on PostgreSQL.</summary>
+    public static async Task<TestServers> StartAsync(bool postgres = true, bool rabbitmq = true, bool redis = true, params string[] databases)
+    {
+        var servers = new TestServers();
+        var builder = CreateBuilder("--DataDirectory", servers._data.Path);
+        if (postgres)
+        {
+            var server = builder.AddPostgres("postgres");
+            foreach (var database in databases)
+            {
+                server.AddDatabase(database);
+            }
+        }
+        if (rabbitmq)
+        {
+            builder.AddRabbitMQ("rabbitmq");
+        }
+        if (redis)
+        {
+            builder.AddRedis("redis");
+        }
+        servers._app = builder.Build();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await servers._app.StartAsync(timeout.Token);
+        var notifications = servers._app.Services.GetRequiredService<ResourceNotificationService>();
+        var model = servers._app.Services.GetRequiredService<DistributedApplicationModel>();
+        foreach (var resource in model.Resources.OfType<IResourceWithConnectionString>())
+        {
+            await notifications.WaitForResourceHealthyAsync(resource.Name, timeout.Token);
+        }
+        return servers;
+    }
+
+    /// <summary>
+    /// An empty app model for tests that add resources of their own. It runs on the orchestrator (DCP) the AppHost
+    /// was built with: Aspire finds it through the AppHost assembly's metadata.
+    /// </summary>
+    public static IDistributedApplicationBuilder CreateBuilder(params string[] args) =>
+        DistributedApplication.CreateBuilder(new DistributedApplicationOptions
+        {
+            // As Aspire.Hosting.Testing does: disposing waits until the orchestrator has stopped every process.
+            Args = [.. args, "--DcpPublisher:WaitForResourceCleanup=true"],
+            AssemblyName = typeof(DevelopmentSecrets).Assembly.GetName().Name,
+            DisableDashboard = true,
+        });
+
+    public async Task<string> ConnectionStringAsync(string name)
+    {
+        var model = App.Services.GetRequiredService<DistributedApplicationModel>();
+        var resource = model.Resources.OfType<IResourceWithConnectionString>().Single(r => r.Name == name);
+        return await resource.GetConnectionStringAsync() ?? throw new InvalidOperationException($"{name} has no connection string.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+        _data.Dispose();
+    }
+}
