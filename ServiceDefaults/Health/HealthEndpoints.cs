@@ -1,4 +1,3 @@
-using Fleet.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,7 +28,6 @@ public static class HealthEndpoints
         if (options.MapHealth)
         {
             app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteJsonAsync })
-                .ExcludeFromTracing()
                 .AllowAnonymous();
         }
 
@@ -40,7 +38,6 @@ public static class HealthEndpoints
                     Predicate = registration => registration.Tags.Contains(HealthCheckTags.Live),
                     ResponseWriter = HealthReportWriter.WriteJsonAsync,
                 })
-                .ExcludeFromTracing()
                 .AllowAnonymous();
         }
 
