@@ -16,10 +16,23 @@ public static class HealthEndpoints
     public const string HealthPath = "/health";
     public const string AlivePath = "/alive";
 
+    /// <summary>How long a check may take before it counts as failed.</summary>
+    public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
+
     internal static IHostApplicationBuilder AddDefaultHealthChecks(this IHostApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [HealthCheckTags.Live]);
+
+        // The client integrations' checks have no timeout of their own, and EF's retries a refused
+        // connection for a minute: a probe must get its answer (503) long before that.
+        builder.Services.PostConfigure<HealthCheckServiceOptions>(options =>
+        {
+            foreach (var registration in options.Registrations.Where(r => r.Timeout == Timeout.InfiniteTimeSpan))
+            {
+                registration.Timeout = CheckTimeout;
+            }
+        });
         return builder;
     }
 
