@@ -1,6 +1,8 @@
 using Fleet.ServiceDefaults;
 using Fleet.ServiceDefaults.Health;
 using Fleet.ServiceDefaults.Problems;
+using Fleet.ServiceDefaults.Requests;
+using Microsoft.AspNetCore.Hosting;
 using Fleet.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +31,7 @@ public static class ServiceDefaultsExtensions
         });
 
         builder.AddFleetProblemDetails();
+        builder.Services.AddTransient<IStartupFilter, NulCharacterGuard.StartupFilter>(); // after the problem handlers: inside them
         builder.Services.AddOpenApi();
         return builder;
     }
