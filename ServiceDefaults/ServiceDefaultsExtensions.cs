@@ -2,9 +2,9 @@ using Fleet.ServiceDefaults;
 using Fleet.ServiceDefaults.Health;
 using Fleet.ServiceDefaults.Problems;
 using Fleet.ServiceDefaults.Requests;
-using Microsoft.AspNetCore.Hosting;
 using Fleet.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.Extensions.Hosting;
@@ -12,7 +12,7 @@ namespace Microsoft.Extensions.Hosting;
 /// <summary>
 /// What every Fleet service shares, shaped like Aspire's service-defaults template: OpenTelemetry,
 /// service discovery and the standard resilience handler on every HttpClient, health checks; and
-/// Fleet's own RFC 9457 problem details and OpenAPI. Dependencies (database, broker, cache) are added
+/// Fleet's own RFC 9457 problem details, the NUL-character guard and OpenAPI. Dependencies (database, broker, cache) are added
 /// separately with the Aspire client integrations (<c>AddNpgsqlDbContext</c>, <c>AddRabbitMQClient</c>,
 /// <c>AddRedisClient</c>), each of which registers its own health check and telemetry.
 /// </summary>
