@@ -10,15 +10,14 @@ using Fleet.AuthService.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Fleet.AuthService;
 
 public static class AuthServiceExtensions
 {
     /// <summary>
-    /// Everything AuthService adds to the service defaults. Call after <c>WithMigrations</c>: hosted
-    /// services start in registration order, so the seeder and the first signing key find the schema in place.
+    /// Everything AuthService adds to the service defaults and its client integrations. The seeder and the
+    /// first signing key run as hosted services, after <c>AddDatabaseMigrations</c> has put the schema in place.
     /// </summary>
     public static WebApplicationBuilder AddAuthService(this WebApplicationBuilder builder)
     {
@@ -28,7 +27,6 @@ public static class AuthServiceExtensions
         services.AddHttpContextAccessor();
         services.AddSingleton(TimeProvider.System);
 
-        services.AddDbContext<AuthDbContext>((provider, options) => options.UseNpgsql(provider.GetRequiredService<NpgsqlDataSource>()));
         services.AddIdentityCore<FleetUser>(options =>
             {
                 options.Stores.SchemaVersion = IdentitySchemaVersions.Version1;

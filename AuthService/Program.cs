@@ -1,10 +1,18 @@
 using Fleet.AuthService;
+using Fleet.AuthService.Data;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddNpgsqlDataSource("authdb").WithMigrations(typeof(Program).Assembly);
+// AuthService runs its own transactions, which EF's retrying execution strategy refuses.
+builder.AddNpgsqlDbContext<AuthDbContext>("authdb",
+    settings => settings.DisableRetry = true,
+    db => db.UseMigrationsHistoryIn(AuthDbContext.Schema));
+builder.AddDatabaseMigrations<AuthDbContext>();
+// The signing-key store works in plain SQL on a data source of its own; the DbContext's check covers the database.
+builder.AddNpgsqlDataSource("authdb", settings => settings.DisableHealthChecks = true);
 builder.AddRabbitMQClient("rabbitmq");
+builder.AddRabbitMQPublisher();
 builder.AddRedisClient("redis");
 builder.AddAuthService();                       // Identity, signing keys, token server, audit, seeding
 

@@ -1,8 +1,11 @@
+using Fleet.FileService.Data;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddFleetAuthentication(); // every route needs a token unless it says otherwise
-builder.AddNpgsqlDataSource("filesdb").WithMigrations(typeof(Program).Assembly);
+builder.AddNpgsqlDbContext<FilesDbContext>("filesdb", configureDbContextOptions: db => db.UseMigrationsHistoryIn(FilesDbContext.Schema));
+builder.AddDatabaseMigrations<FilesDbContext>();
 builder.AddRabbitMQClient("rabbitmq");
 
 var app = builder.Build();

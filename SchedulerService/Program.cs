@@ -1,8 +1,11 @@
+using Fleet.SchedulerService.Data;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddFleetAuthentication(); // every route needs a token unless it says otherwise
-builder.AddNpgsqlDataSource("eventsdb").WithMigrations(typeof(Program).Assembly);
+builder.AddNpgsqlDbContext<SchedulerDbContext>("eventsdb", configureDbContextOptions: db => db.UseMigrationsHistoryIn(SchedulerDbContext.Schema));
+builder.AddDatabaseMigrations<SchedulerDbContext>();
 builder.AddRabbitMQClient("rabbitmq");
 
 var app = builder.Build();

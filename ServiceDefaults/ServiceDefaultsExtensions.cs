@@ -1,17 +1,20 @@
 using Fleet.ServiceDefaults;
 using Fleet.ServiceDefaults.Health;
 using Fleet.ServiceDefaults.Problems;
+using Fleet.ServiceDefaults.Requests;
 using Fleet.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// What every Fleet service shares: telemetry, health checks, RFC 9457 problem details and OpenAPI.
-/// Dependencies (database, broker, cache) are added separately with
-/// <c>AddNpgsqlDataSource</c>, <c>AddRabbitMQClient</c> and <c>AddRedisClient</c>; each one
-/// also registers its health check.
+/// What every Fleet service shares, shaped like Aspire's service-defaults template: OpenTelemetry,
+/// service discovery and the standard resilience handler on every HttpClient, health checks; and
+/// Fleet's own RFC 9457 problem details, the NUL-character guard and OpenAPI. Dependencies (database, broker, cache) are added
+/// separately with the Aspire client integrations (<c>AddNpgsqlDbContext</c>, <c>AddRabbitMQClient</c>,
+/// <c>AddRedisClient</c>), each of which registers its own health check and telemetry.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
@@ -19,7 +22,16 @@ public static class ServiceDefaultsExtensions
     {
         builder.AddFleetTelemetry();
         builder.AddDefaultHealthChecks();
+
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
+
         builder.AddFleetProblemDetails();
+        builder.Services.AddTransient<IStartupFilter, NulCharacterGuard.StartupFilter>(); // after the problem handlers: inside them
         builder.Services.AddOpenApi();
         return builder;
     }

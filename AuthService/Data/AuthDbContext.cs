@@ -11,12 +11,14 @@ using Microsoft.EntityFrameworkCore;
 namespace Fleet.AuthService.Data;
 
 /// <summary>
-/// authdb, schema <c>auth</c>. The schema itself is written by hand in Migrations/*.sql (EF's design-time
-/// tooling does not restore here); this model maps onto it, with snake_case names throughout.
+/// authdb, schema <c>auth</c>, with snake_case names throughout. The schema is this model's EF Core
+/// migrations (Data/Migrations, made with <c>dotnet ef migrations add</c>), applied at start-up.
 /// </summary>
 public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options)
     : IdentityDbContext<FleetUser, IdentityRole<Guid>, Guid>(options)
 {
+    public const string Schema = "auth";
+
     public DbSet<OAuthClient> Clients => Set<OAuthClient>();
 
     public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
@@ -25,13 +27,28 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options)
 
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
 
+    private static readonly Guid UserRoleId = new("0b6a3c1e-1f1d-4c55-9d7e-000000000001");
+    private static readonly Guid AdminRoleId = new("0b6a3c1e-1f1d-4c55-9d7e-000000000002");
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
-        builder.HasDefaultSchema("auth");
+        builder.HasDefaultSchema(Schema);
 
-        builder.Entity<FleetUser>().ToTable("users");
-        builder.Entity<IdentityRole<Guid>>().ToTable("roles");
+        builder.Entity<FleetUser>(user =>
+        {
+            user.ToTable("users");
+            // Unique, not just indexed as in Identity's model: RequireUniqueEmail is checked in the app, this closes the race.
+            user.HasIndex(u => u.NormalizedEmail).IsUnique();
+        });
+        builder.Entity<IdentityRole<Guid>>(role =>
+        {
+            role.ToTable("roles");
+            // The two roles of the auth contract.
+            role.HasData(
+                new IdentityRole<Guid> { Id = UserRoleId, Name = "user", NormalizedName = "USER", ConcurrencyStamp = UserRoleId.ToString() },
+                new IdentityRole<Guid> { Id = AdminRoleId, Name = "admin", NormalizedName = "ADMIN", ConcurrencyStamp = AdminRoleId.ToString() });
+        });
         builder.Entity<IdentityUserRole<Guid>>().ToTable("user_roles");
         builder.Entity<IdentityUserClaim<Guid>>().ToTable("user_claims");
         builder.Entity<IdentityUserLogin<Guid>>().ToTable("user_logins");
@@ -52,6 +69,7 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options)
             token.HasIndex(t => t.TokenHash).IsUnique();
             token.HasIndex(t => t.FamilyId);
             token.Property(t => t.ClientId).HasMaxLength(64);
+            token.HasOne<FleetUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<ApiKey>(key =>

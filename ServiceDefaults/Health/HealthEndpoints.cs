@@ -1,4 +1,3 @@
-using Fleet.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,10 +16,23 @@ public static class HealthEndpoints
     public const string HealthPath = "/health";
     public const string AlivePath = "/alive";
 
+    /// <summary>How long a check may take before it counts as failed.</summary>
+    public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
+
     internal static IHostApplicationBuilder AddDefaultHealthChecks(this IHostApplicationBuilder builder)
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [HealthCheckTags.Live]);
+
+        // The client integrations' checks have no timeout of their own, and EF's retries a refused
+        // connection for a minute: a probe must get its answer (503) long before that.
+        builder.Services.PostConfigure<HealthCheckServiceOptions>(options =>
+        {
+            foreach (var registration in options.Registrations.Where(r => r.Timeout == Timeout.InfiniteTimeSpan))
+            {
+                registration.Timeout = CheckTimeout;
+            }
+        });
         return builder;
     }
 
@@ -29,7 +41,6 @@ public static class HealthEndpoints
         if (options.MapHealth)
         {
             app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteJsonAsync })
-                .ExcludeFromTracing()
                 .AllowAnonymous();
         }
 
@@ -40,7 +51,6 @@ public static class HealthEndpoints
                     Predicate = registration => registration.Tags.Contains(HealthCheckTags.Live),
                     ResponseWriter = HealthReportWriter.WriteJsonAsync,
                 })
-                .ExcludeFromTracing()
                 .AllowAnonymous();
         }
 

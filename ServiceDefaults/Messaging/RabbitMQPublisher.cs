@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
@@ -11,9 +12,11 @@ namespace Fleet.ServiceDefaults.Messaging;
 /// Publishes persistent messages and returns only once the broker has confirmed them, so a caller
 /// can acknowledge its own client (202) knowing the message is safe. Publishes run concurrently on
 /// one channel with publisher confirmations and confirm tracking; at most
-/// <see cref="RabbitMQClientOptions.MaxOutstandingConfirms"/> await their confirm at once.
+/// <see cref="RabbitMQPublisherOptions.MaxOutstandingConfirms"/> await their confirm at once.
+/// Built on the service's one broker connection, the <see cref="IConnection"/> that Aspire's
+/// <c>AddRabbitMQClient</c> registers.
 /// </summary>
-public sealed class RabbitMQPublisher(RabbitMQConnectionProvider connections, IOptions<RabbitMQClientOptions> options)
+public sealed class RabbitMQPublisher(IServiceProvider services, IOptions<RabbitMQPublisherOptions> options)
     : IAsyncDisposable
 {
     private readonly SemaphoreSlim _channelGate = new(1, 1);
@@ -24,6 +27,7 @@ public sealed class RabbitMQPublisher(RabbitMQConnectionProvider connections, IO
         QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
     });
     private IChannel? _channel;
+    private bool _exchangesDeclared;
 
     /// <summary>
     /// Publishes <paramref name="body"/> and waits for the broker's confirm. The message is made
@@ -99,7 +103,15 @@ public sealed class RabbitMQPublisher(RabbitMQConnectionProvider connections, IO
                 _channel = null;
             }
 
-            var connection = await connections.GetConnectionAsync(cancellationToken);
+            // Aspire opens the connection when it is first resolved, blocking (with retries) until the broker
+            // answers: resolve it here, on first use and off the caller's thread, so that a broker that is down
+            // makes publishes fail rather than the service's start-up.
+            var connection = await Task.Run(services.GetRequiredService<IConnection>, cancellationToken);
+            if (!_exchangesDeclared && options.Value.DeclareExchanges)
+            {
+                await FleetExchanges.DeclareAsync(connection, cancellationToken);
+                _exchangesDeclared = true;
+            }
             _channel = await connection.CreateChannelAsync(
                 new CreateChannelOptions(
                     publisherConfirmationsEnabled: true,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,6 +12,7 @@ namespace Fleet.ServiceDefaults.Problems;
 /// Every error response is RFC 9457 <c>application/problem+json</c> carrying <c>traceId</c>:
 /// unhandled exceptions (500, no exception details), bad requests such as malformed JSON
 /// (<see cref="BadHttpRequestException"/>, 400) and empty error responses such as 404 and 405.
+/// In Development too: the developer exception page never answers (see <see cref="DeveloperPageProblemFilter"/>).
 /// </summary>
 internal static class ProblemDetailsExtensions
 {
@@ -39,6 +41,7 @@ internal static class ProblemDetailsExtensions
         });
 
         builder.Services.AddTransient<IStartupFilter, ProblemDetailsStartupFilter>();
+        builder.Services.AddSingleton<IDeveloperPageExceptionFilter, DeveloperPageProblemFilter>();
         return builder;
     }
 

@@ -1,8 +1,9 @@
-using Microsoft.AspNetCore.Hosting;
+using Fleet.ServiceDefaults.Health;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry;
-using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -12,69 +13,45 @@ namespace Fleet.ServiceDefaults.Telemetry;
 internal static class TelemetryExtensions
 {
     /// <summary>
-    /// Traces, metrics and logs over OTLP, switched on by <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>.
-    /// The protocol is http/protobuf unless <c>OTEL_EXPORTER_OTLP_PROTOCOL=grpc</c>; the resource's
-    /// <c>service.name</c> comes from <c>OTEL_SERVICE_NAME</c> (read by the SDK's default resource),
-    /// or else is the application name, e.g. <c>Fleet.IngestService</c>.
+    /// Logs, metrics and traces through OpenTelemetry, exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
+    /// is set (the AppHost sets it, with <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> and <c>OTEL_SERVICE_NAME</c>).
+    /// The tracer is built even without an exporter, so that every request has a trace id for its problem
+    /// details and its outgoing calls.
     /// </summary>
     public static IHostApplicationBuilder AddFleetTelemetry(this IHostApplicationBuilder builder)
     {
-        RequestActivities.EnsureCreated();
-
-        var endpoint = builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
-        if (string.IsNullOrWhiteSpace(endpoint))
+        builder.Logging.AddOpenTelemetry(logging =>
         {
-            return builder;
-        }
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
 
-        var protocol = string.Equals(builder.Configuration["OTEL_EXPORTER_OTLP_PROTOCOL"], "grpc", StringComparison.OrdinalIgnoreCase)
-            ? OtlpExportProtocol.Grpc
-            : OtlpExportProtocol.HttpProtobuf;
-
-        var telemetry = new OpenTelemetryServicesBuilder(builder.Services);
+        var telemetry = builder.Services.AddOpenTelemetry();
         if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_SERVICE_NAME"]))
         {
             telemetry.ConfigureResource(resource => resource.AddService(builder.Environment.ApplicationName));
         }
 
         telemetry
-            .WithTracing(tracing => tracing.AddSource(TelemetrySources.ActivitySources))
-            .WithMetrics(metrics => metrics.AddMeter(TelemetrySources.Meters))
-            .WithLogging(configureBuilder: null, configureOptions: logging =>
-            {
-                logging.IncludeFormattedMessage = true;
-                logging.IncludeScopes = true;
-            })
-            .UseOtlpExporter(protocol, new Uri(endpoint));
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(TelemetrySources.Meters))
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName)
+                .AddSource(TelemetrySources.ActivitySources)
+                // Probes hit these every few seconds and would drown the traces that matter.
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context =>
+                    !context.Request.Path.StartsWithSegments(HealthEndpoints.HealthPath)
+                    && !context.Request.Path.StartsWithSegments(HealthEndpoints.AlivePath))
+                .AddHttpClientInstrumentation());
 
-        builder.Services.AddHostedService<TelemetryHostedService>();
-        builder.Services.AddTransient<IStartupFilter, HttpServerSpanEnricher>();
-        return builder;
-    }
-
-    /// <summary>
-    /// The <see cref="IOpenTelemetryBuilder"/> that <c>services.AddOpenTelemetry()</c> would return;
-    /// that method lives in OpenTelemetry.Extensions.Hosting, which is not available here.
-    /// </summary>
-    private sealed class OpenTelemetryServicesBuilder(IServiceCollection services) : IOpenTelemetryBuilder
-    {
-        public IServiceCollection Services { get; } = services;
-    }
-
-    /// <summary>
-    /// Builds the tracer and meter providers when the host starts (before other hosted services
-    /// and Kestrel), so start-up work such as migrations is traced too. The container disposes
-    /// them, which flushes what is left, when the host stops.
-    /// </summary>
-    private sealed class TelemetryHostedService(IServiceProvider services) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            services.GetService<TracerProvider>();
-            services.GetService<MeterProvider>();
-            return Task.CompletedTask;
+            telemetry.UseOtlpExporter();
         }
 
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        return builder;
     }
 }

@@ -1,8 +1,9 @@
 namespace Fleet.ServiceDefaults.Telemetry;
 
 /// <summary>
-/// The ActivitySources and Meters that the framework and client libraries emit by themselves;
-/// without the OpenTelemetry instrumentation packages we subscribe to them by name.
+/// The ActivitySources and Meters that no instrumentation package adds for us: Fleet's own, and the ones
+/// Npgsql and RabbitMQ.Client emit by themselves (the Aspire client integrations add these too, but a
+/// service may use the client without its integration, e.g. in a test).
 /// </summary>
 internal static class TelemetrySources
 {
@@ -11,24 +12,14 @@ internal static class TelemetrySources
 
     public static readonly string[] ActivitySources =
     [
-        "Microsoft.AspNetCore",        // server spans, one per request; parent taken from the incoming traceparent
-        "System.Net.Http",             // HttpClient client spans; traceparent injected into outgoing requests
         "Npgsql",
-        "RabbitMQ.Client.Publisher",   // RabbitMQActivitySource.PublisherSourceName in 7.1.2
-        "RabbitMQ.Client.Subscriber",  // RabbitMQActivitySource.SubscriberSourceName in 7.1.2
+        "RabbitMQ.Client.Publisher",
+        "RabbitMQ.Client.Subscriber",
         FleetPrefix + "*",
     ];
 
     public static readonly string[] Meters =
     [
-        "Microsoft.AspNetCore.Hosting",
-        "Microsoft.AspNetCore.Server.Kestrel",
-        "Microsoft.AspNetCore.Routing",
-        "Microsoft.AspNetCore.Diagnostics",
-        "Microsoft.AspNetCore.RateLimiting",
-        "System.Net.Http",
-        "System.Net.NameResolution",
-        "System.Runtime",
         "Npgsql",
         FleetPrefix + "*",
     ];

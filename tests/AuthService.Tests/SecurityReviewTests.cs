@@ -93,7 +93,7 @@ public sealed class SecurityReviewTests(AuthFixture auth)
     [Fact]
     public async Task A_revocation_racing_a_refresh_leaves_no_live_child()
     {
-        var (userName, password, _) = await auth.NewVerifiedUserAsync();
+        var (userName, password, userId) = await auth.NewVerifiedUserAsync();
         for (var round = 0; round < 8; round++)
         {
             var first = (await auth.PasswordTokenAsync(userName, password)).GetProperty("refresh_token").GetString()!;
@@ -101,11 +101,23 @@ public sealed class SecurityReviewTests(AuthFixture auth)
             var revoke = auth.PostFormAsync("/auth/connect/revoke", [new("token", first)], AuthFixture.Basic("fleet-cli", AuthFixture.CliSecret));
             await Task.WhenAll(refresh, revoke);
             (await revoke).StatusCode.Should().Be(HttpStatusCode.OK);
-            if ((await refresh).StatusCode == HttpStatusCode.OK)
+
+            // Whichever side wins, the family ends revoked: a child the refresh won is dead too.
+            var refreshed = await refresh;
+            refreshed.StatusCode.Should().BeOneOf([HttpStatusCode.OK, HttpStatusCode.BadRequest], $"round {round}");
+            var body = await refreshed.Content.ReadFromJsonAsync<JsonElement>();
+            if (refreshed.StatusCode == HttpStatusCode.OK)
             {
-                var child = (await (await refresh).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("refresh_token").GetString()!;
-                (await RefreshAsync(child)).StatusCode.Should().Be(HttpStatusCode.BadRequest, $"round {round}: the family was revoked");
+                var child = body.GetProperty("refresh_token").GetString()!;
+                (await RefreshAsync(child)).StatusCode.Should().Be(HttpStatusCode.BadRequest, $"round {round}: the refresh won, then the family was revoked");
             }
+            else
+            {
+                body.GetProperty("error").GetString().Should().Be("invalid_grant", $"round {round}: the revocation won");
+            }
+            (await RefreshAsync(first)).StatusCode.Should().Be(HttpStatusCode.BadRequest, $"round {round}: the revoked token stays dead");
+            (await ScalarAsync<long>("SELECT count(*) FROM auth.refresh_tokens WHERE user_id = @user AND revoked_at IS NULL",
+                ("user", Guid.Parse(userId)))).Should().Be(0, $"round {round}: no token of the family is left alive");
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Fleet.ServiceDefaultsTests.Postgres.Widgets;
 using Fleet.ServiceDefaultsTests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -23,7 +24,7 @@ public sealed class HealthEndpointTests(InfrastructureFixture infrastructure)
             ],
             builder =>
             {
-                builder.AddNpgsqlDataSource("appdb");
+                builder.AddNpgsqlDbContext<WidgetsDbContext>("appdb", configureDbContextOptions: WidgetsDbContext.Configure);
                 builder.AddRabbitMQClient("rabbitmq");
                 builder.AddRedisClient("redis");
             });
@@ -34,13 +35,11 @@ public sealed class HealthEndpointTests(InfrastructureFixture infrastructure)
 
         health.StatusCode.Should().Be(HttpStatusCode.OK);
         health.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
-        (await ChecksAsync(health)).Should().BeEquivalentTo(new Dictionary<string, string>
-        {
-            ["self"] = "Healthy",
-            ["appdb"] = "Healthy",
-            ["rabbitmq"] = "Healthy",
-            ["redis"] = "Healthy",
-        });
+        // The Aspire client integrations register the dependencies' checks, under their own names.
+        var checks = await ChecksAsync(health);
+        checks.Should().HaveCount(4).And.OnlyContain(check => check.Value == "Healthy");
+        checks.Keys.Should().Contain(["self", "RabbitMQ.Client", "StackExchange.Redis"])
+            .And.Contain(name => name.Contains(nameof(WidgetsDbContext)));
         alive.StatusCode.Should().Be(HttpStatusCode.OK);
         (await ChecksAsync(alive)).Should().BeEquivalentTo(new Dictionary<string, string> { ["self"] = "Healthy" });
     }
@@ -51,7 +50,7 @@ public sealed class HealthEndpointTests(InfrastructureFixture infrastructure)
         await using var app = await StartAsync(
             [
                 new("ConnectionStrings:rabbitmq", $"amqp://guest:guest@127.0.0.1:{TestApp.ClosedPort()}/"),
-                new("RabbitMQ:ConnectRetryCount", "0"),
+                new("Aspire:RabbitMQ:Client:MaxConnectRetryCount", "0"),
                 new("ConnectionStrings:redis", $"127.0.0.1:{TestApp.ClosedPort()},connectTimeout=500"),
             ],
             builder =>
@@ -67,8 +66,8 @@ public sealed class HealthEndpointTests(InfrastructureFixture infrastructure)
         (await ChecksAsync(health)).Should().BeEquivalentTo(new Dictionary<string, string>
         {
             ["self"] = "Healthy",
-            ["rabbitmq"] = "Unhealthy",
-            ["redis"] = "Unhealthy",
+            ["RabbitMQ.Client"] = "Unhealthy",
+            ["StackExchange.Redis"] = "Unhealthy",
         });
         (await client.GetAsync("/alive")).StatusCode.Should().Be(HttpStatusCode.OK);
     }
@@ -88,7 +87,7 @@ public sealed class HealthEndpointTests(InfrastructureFixture infrastructure)
         var health = await app.GetTestClient().GetAsync("/health");
 
         using var json = JsonDocument.Parse(await health.Content.ReadAsStringAsync());
-        json.RootElement.GetProperty("checks").GetProperty("redis").GetProperty("error").GetString().Should().NotBeNullOrEmpty();
+        json.RootElement.GetProperty("checks").GetProperty("StackExchange.Redis").GetProperty("error").GetString().Should().NotBeNullOrEmpty();
     }
 
     [Fact]

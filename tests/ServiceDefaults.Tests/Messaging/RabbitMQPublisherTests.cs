@@ -23,12 +23,16 @@ public sealed class RabbitMQPublisherTests(InfrastructureFixture infrastructure)
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production" });
         builder.Configuration["ConnectionStrings:rabbitmq"] = infrastructure.RabbitMqConnectionString;
         builder.AddRabbitMQClient("rabbitmq");
+        builder.AddRabbitMQPublisher();
         _host = builder.Build();
         await _host.StartAsync();
         _publisher = _host.Services.GetRequiredService<RabbitMQPublisher>();
 
-        // A queue of this test's own, bound to the shared events exchange.
-        var connection = await _host.Services.GetRequiredService<RabbitMQConnectionProvider>().GetConnectionAsync();
+        // The first publish declares the shared exchanges; nothing is bound for this one, so it is dropped.
+        await _publisher.PublishAsync(FleetExchanges.Events, $"warm-up.{Guid.NewGuid():N}", "x"u8.ToArray());
+
+        // A queue of this test's own, bound to the shared events exchange, on the connection Aspire registered.
+        var connection = _host.Services.GetRequiredService<IConnection>();
         _channel = await connection.CreateChannelAsync();
         _queue = (await _channel.QueueDeclareAsync(queue: "", durable: false, exclusive: true, autoDelete: true)).QueueName;
         await _channel.QueueBindAsync(_queue, FleetExchanges.Events, _routingKey);
@@ -45,7 +49,7 @@ public sealed class RabbitMQPublisherTests(InfrastructureFixture infrastructure)
     }
 
     [Fact]
-    public async Task Connecting_declares_the_shared_exchanges()
+    public async Task Publishing_declares_the_shared_exchanges()
     {
         foreach (var exchange in new[] { FleetExchanges.Events, FleetExchanges.Audit, FleetExchanges.DeadLetter })
         {

@@ -95,6 +95,34 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
         await ProblemAsync(response, HttpStatusCode.BadRequest);
     }
 
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("text/html")]
+    [InlineData("*/*")]
+    public async Task In_development_an_exception_is_a_500_problem_without_the_exception_or_the_headers(string accept)
+    {
+        var builder = TestApp.CreateBuilder(environment: "Development");
+        builder.AddServiceDefaults();
+        await using var app = builder.Build();
+        app.MapGet("/boom", string () => throw new InvalidOperationException(Secret));
+        await app.StartAsync();
+        var request = new HttpRequestMessage(HttpMethod.Get, "/boom");
+        request.Headers.Add("Accept", accept);
+        request.Headers.Add("Authorization", "Bearer secret-access-token");
+        request.Headers.Add("Cookie", "session=secret-cookie");
+
+        var response = await app.GetTestClient().SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.InternalServerError);
+        var text = await response.Content.ReadAsStringAsync();
+        text.Should().NotContain(Secret).And.NotContain("InvalidOperationException").And.NotContain(" at ")
+            .And.NotContain("secret-access-token").And.NotContain("secret-cookie");
+        if (accept != "text/html")
+        {
+            await ProblemAsync(response, HttpStatusCode.InternalServerError);
+        }
+    }
+
     private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
     {
         response.StatusCode.Should().Be(status);

@@ -1,0 +1,25 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Fleet.FileService.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class InitialSchema : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            // The model has no tables yet, so EF would emit nothing: the schema is made here by hand.
+            migrationBuilder.EnsureSchema(name: "files");
+            migrationBuilder.Sql("COMMENT ON SCHEMA files IS 'FileService: uploaded files, their metadata and sensitivity scan results';");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            // The migrations history table lives in the schema, so the schema stays.
+            migrationBuilder.Sql("COMMENT ON SCHEMA files IS NULL;");
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using Fleet.AuthServiceTests.Support;
+using Npgsql;
+
+namespace Fleet.AuthServiceTests;
+
+/// <summary>What the EF Core migration creates in authdb, beyond what the model alone would say.</summary>
+[Collection(AuthCollection.Name)]
+public sealed class SchemaTests(AuthFixture fixture)
+{
+    [Theory]
+    [InlineData("signing_keys_one_active", "CREATE UNIQUE INDEX signing_keys_one_active ON auth.signing_keys USING btree (algorithm) WHERE (deactivated_at IS NULL)")]
+    [InlineData("users_normalized_email_key", "CREATE UNIQUE INDEX users_normalized_email_key ON auth.users USING btree (normalized_email)")]
+    [InlineData("users_normalized_user_name_key", "CREATE UNIQUE INDEX users_normalized_user_name_key ON auth.users USING btree (normalized_user_name)")]
+    [InlineData("refresh_tokens_token_hash_key", "CREATE UNIQUE INDEX refresh_tokens_token_hash_key ON auth.refresh_tokens USING btree (token_hash)")]
+    public async Task Indexes_are_as_designed(string name, string definition)
+    {
+        (await ScalarAsync<string>($"SELECT indexdef FROM pg_indexes WHERE schemaname = 'auth' AND indexname = '{name}'"))
+            .Should().Be(definition);
+    }
+
+    [Theory]
+    [InlineData("refresh_tokens_user_id_fkey")]
+    [InlineData("api_keys_user_id_fkey")]
+    [InlineData("user_roles_user_id_fkey")]
+    [InlineData("user_roles_role_id_fkey")]
+    public async Task Rows_of_a_deleted_user_go_with_it(string constraint)
+    {
+        (await ScalarAsync<string>(
+            $"SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = '{constraint}' AND connamespace = 'auth'::regnamespace"))
+            .Should().EndWith("ON DELETE CASCADE");
+    }
+
+    [Fact]
+    public async Task The_two_roles_of_the_contract_exist_and_the_history_is_kept_in_the_schema()
+    {
+        (await ScalarAsync<string>("SELECT string_agg(name, ',' ORDER BY name) FROM auth.roles")).Should().Be("admin,user");
+        (await ScalarAsync<long>("SELECT count(*) FROM auth.\"__EFMigrationsHistory\"")).Should().BeGreaterThan(0);
+    }
+
+    private async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(fixture.AuthDbConnectionString);
+        return (T)(await dataSource.CreateCommand(sql).ExecuteScalarAsync())!;
+    }
+}

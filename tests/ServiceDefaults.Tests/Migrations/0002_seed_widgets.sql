@@ -1,1 +1,0 @@
-INSERT INTO widgets (name) VALUES ('sprocket'), ('gizmo');
