@@ -11,7 +11,7 @@ namespace Fleet.Gateway.Forwarding;
 /// answers with an RFC 9457 problem (502, 504, 413, 400) and logs it once, at a level that says whose fault it
 /// was. The service's own answers, error pages included, pass through untouched.
 /// </summary>
-public sealed partial class ForwardingProblems(ILogger<ForwardingProblems> logger)
+public sealed partial class ForwardingProblems(RequestBodyLimit bodyLimit, ILogger<ForwardingProblems> logger)
 {
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
@@ -44,7 +44,7 @@ public sealed partial class ForwardingProblems(ILogger<ForwardingProblems> logge
         {
             LogCallerFailed(logger, error.Error, proxy.Route.Config.RouteId, error.Exception?.Message);
             problem = context.Response.StatusCode == StatusCodes.Status413PayloadTooLarge
-                && RequestBodyLimit.For(context) is { } limit
+                && bodyLimit.For(context) is { } limit
                     ? ProxyProblems.BodyTooLarge(service, limit)
                     : ProxyProblems.UnreadableRequestBody(service);
         }

@@ -25,6 +25,7 @@ public static class GatewayForwarding
         services.AddSingleton<IForwarderHttpClientFactory, GatewayHttpClientFactory>();
         services.AddSingleton<IPassiveHealthCheckPolicy, ConnectionRefusedHealthPolicy>();
         services.AddSingleton<ForwardingProblems>();
+        services.AddSingleton<RequestBodyLimit>();
         services.AddSingleton<ServiceDirectory>();
         services.AddRequestTimeouts(); // routes' Timeout: YARP hands it to ASP.NET Core's request timeouts
         return services;
@@ -33,10 +34,11 @@ public static class GatewayForwarding
     public static IEndpointRouteBuilder MapGatewayForwarding(this IEndpointRouteBuilder endpoints)
     {
         var problems = endpoints.ServiceProvider.GetRequiredService<ForwardingProblems>();
+        var bodyLimit = endpoints.ServiceProvider.GetRequiredService<RequestBodyLimit>();
         endpoints.MapReverseProxy(proxy =>
         {
             proxy.Use(problems.InvokeAsync);
-            proxy.Use(RequestBodyLimit.InvokeAsync);
+            proxy.Use(bodyLimit.InvokeAsync);
             proxy.Use(RetryRefusedConnections.InvokeAsync);
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
