@@ -11,8 +11,6 @@ namespace Fleet.Gateway.Forwarding;
 /// </summary>
 public sealed class GatewayTransforms : ITransformProvider
 {
-    private static readonly object RequestIdKey = new();
-
     public void ValidateRoute(TransformRouteValidationContext context)
     {
     }
@@ -30,9 +28,10 @@ public sealed class GatewayTransforms : ITransformProvider
             var request = transform.HttpContext.Request;
             HopByHopHeaders.RemoveFrom(transform.ProxyRequest.Headers, request.Headers.Connection);
             var requestId = RequestId.GetOrCreate(request);
-            transform.HttpContext.Items[RequestIdKey] = requestId;
             transform.ProxyRequest.Headers.Remove(RequestId.HeaderName);
             transform.ProxyRequest.Headers.TryAddWithoutValidation(RequestId.HeaderName, requestId);
+            // Set now, so that an answer the gateway gives itself (502, 504) carries it too.
+            transform.HttpContext.Response.Headers[RequestId.HeaderName] = requestId;
             return ValueTask.CompletedTask;
         });
         // Runs once the service's headers are in (or, with no response, when forwarding failed).
@@ -45,9 +44,11 @@ public sealed class GatewayTransforms : ITransformProvider
                 HopByHopHeaders.RemoveFrom(httpContext.Response.Headers, transform.ProxyResponse.Headers);
             }
 
-            if (httpContext.Items[RequestIdKey] is string requestId)
+            // YARP appends the service's own X-Request-Id, if it sent one, after ours: the caller gets ours alone.
+            var requestIds = httpContext.Response.Headers[RequestId.HeaderName];
+            if (requestIds.Count > 1)
             {
-                httpContext.Response.Headers[RequestId.HeaderName] = requestId;
+                httpContext.Response.Headers[RequestId.HeaderName] = requestIds[0];
             }
 
             return ValueTask.CompletedTask;
