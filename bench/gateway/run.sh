@@ -243,7 +243,7 @@ mkdir -p "$RESULTS"
   echo "| kernel | $(uname -sr) |"
   echo "| .NET | SDK $(dotnet --version) |"
   echo "| load average before / after | $LOAD_BEFORE / $LOAD_AFTER |"
-  echo "| commit | $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" status --porcelain -- Gateway bench 2>/dev/null | grep -q . && echo ' + uncommitted changes') |"
+  echo "| commit | $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" status --porcelain -- Gateway bench/gateway 2>/dev/null | grep -q . && echo ' + uncommitted changes') |"
   echo
   echo "## Saturated (wrk -t2 -c$CONNECTIONS, ${SECONDS_SATURATED} s)"
   echo
