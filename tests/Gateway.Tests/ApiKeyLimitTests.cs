@@ -72,13 +72,15 @@ public sealed class ApiKeyLimitTests : IAsyncLifetime
     {
         const int requests = 300;
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var responses = await Task.WhenAll(Enumerable.Range(0, requests).Select(_ => _gateway.Client.SendAsync(RideRequest(RandomKey()))));
+        var refills = (int)Math.Ceiling(clock.Elapsed.TotalSeconds);
 
         var refused = responses.Count(r => r.StatusCode == HttpStatusCode.Unauthorized);
         var limited = responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests);
         (refused + limited).Should().Be(requests);
         // The bucket holds AnonymousBurst permits and refills one a second while the flood lasts.
-        refused.Should().BeInRange(1, AnonymousBurst + 5);
+        refused.Should().BeInRange(1, AnonymousBurst + refills + 1);
         Introspections.Should().Be(refused, "only the requests the limiter let through cost a call to AuthService");
     }
 
