@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Fleet.Gateway.Proxy;
+using Fleet.Gateway.Forwarding;
 
 namespace Fleet.Gateway.Docs;
 
@@ -11,10 +11,10 @@ public sealed class OpenApiDocumentFetcher : IDisposable
     private readonly HttpClient _http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = Timeout };
 
     /// <summary>The document, or null when no replica could give it.</summary>
-    public async Task<JsonNode?> FetchAsync(ProxyCluster cluster, CancellationToken cancellationToken)
+    public async Task<JsonNode?> FetchAsync(ServiceReplicas service, CancellationToken cancellationToken)
     {
-        ulong tried = 0;
-        while (cluster.Destinations.Pick(ref tried) is { } replica)
+        // Replicas in the rotation first: one left out has just refused a connection.
+        foreach (var replica in service.Replicas.OrderBy(replica => replica.LeftOut))
         {
             try
             {

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Fleet.Gateway.Proxy;
+using Fleet.Gateway.Forwarding;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Fleet.Gateway.Docs;
@@ -12,15 +12,15 @@ public static class ServiceDocsEndpoints
 
     public static IEndpointRouteBuilder MapServiceDocs(this IEndpointRouteBuilder endpoints)
     {
-        var routeTable = endpoints.ServiceProvider.GetRequiredService<ProxyRouteTable>();
+        var directory = endpoints.ServiceProvider.GetRequiredService<ServiceDirectory>();
         endpoints.MapGet("/docs/{service}/openapi.json", GetDocument).ExcludeFromDescription().AllowAnonymous();
         endpoints.MapSwaggerUI("docs", options =>
             {
                 options.DocumentTitle = "Fleet API";
-                foreach (var cluster in routeTable.Clusters)
+                foreach (var service in directory.ConfiguredServiceIds())
                 {
                     // Relative to the UI page, so it keeps working behind a path prefix.
-                    options.SwaggerEndpoint($"{cluster.Id}/openapi.json", cluster.Id);
+                    options.SwaggerEndpoint($"{service}/openapi.json", service);
                 }
             })
             .AllowAnonymous();
@@ -28,14 +28,14 @@ public static class ServiceDocsEndpoints
     }
 
     private static async Task<Results<Ok<JsonNode>, ProblemHttpResult>> GetDocument(
-        string service, ProxyRouteTable routeTable, OpenApiDocumentFetcher fetcher, CancellationToken cancellationToken)
+        string service, ServiceDirectory directory, OpenApiDocumentFetcher fetcher, CancellationToken cancellationToken)
     {
-        if (routeTable.FindCluster(service) is not { } cluster)
+        if (directory.Find(service) is not { } replicas)
         {
             return ProxyProblems.UnknownService(service);
         }
 
-        return await fetcher.FetchAsync(cluster, cancellationToken) is { } document
+        return await fetcher.FetchAsync(replicas, cancellationToken) is { } document
             ? TypedResults.Ok(document)
             : TypedResults.Problem(
                 $"No replica of the {service} service returned its OpenAPI document.",

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Fleet.Gateway.Proxy;
+using Fleet.Gateway.Forwarding;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -14,24 +14,24 @@ public sealed class ServiceHealthProbe(IOptions<SystemHealthOptions> options) : 
         Timeout = System.Threading.Timeout.InfiniteTimeSpan,
     };
 
-    public async Task<SystemHealthReport> CheckAsync(IEnumerable<ProxyCluster> clusters, CancellationToken cancellationToken)
+    public async Task<SystemHealthReport> CheckAsync(IEnumerable<ServiceReplicas> services, CancellationToken cancellationToken)
     {
-        var services = await Task.WhenAll(clusters.Select(cluster => CheckAsync(cluster, cancellationToken)));
-        var status = services.Length == 0 ? HealthStatus.Healthy : services.Min(service => service.Status);
-        return new SystemHealthReport(status, services.ToDictionary(service => service.Service));
+        var reports = await Task.WhenAll(services.Select(service => CheckAsync(service, cancellationToken)));
+        var status = reports.Length == 0 ? HealthStatus.Healthy : reports.Min(report => report.Status);
+        return new SystemHealthReport(status, reports.ToDictionary(report => report.Service));
     }
 
     /// <summary>Healthy when every replica is; Degraded while at least one still serves; else Unhealthy.</summary>
-    public async Task<ServiceHealthReport> CheckAsync(ProxyCluster cluster, CancellationToken cancellationToken)
+    public async Task<ServiceHealthReport> CheckAsync(ServiceReplicas service, CancellationToken cancellationToken)
     {
-        var replicas = await Task.WhenAll(cluster.Destinations.Destinations.Select(replica => CheckAsync(replica, cancellationToken)));
+        var replicas = await Task.WhenAll(service.Replicas.Select(replica => CheckAsync(replica, cancellationToken)));
         var status = replicas.Length == 0 || replicas.All(replica => replica.Status == HealthStatus.Unhealthy)
             ? HealthStatus.Unhealthy
             : replicas.Min(replica => replica.Status) == HealthStatus.Healthy ? HealthStatus.Healthy : HealthStatus.Degraded;
-        return new ServiceHealthReport(cluster.Id, status, replicas);
+        return new ServiceHealthReport(service.Id, status, replicas);
     }
 
-    private async Task<ReplicaHealthReport> CheckAsync(Destination replica, CancellationToken cancellationToken)
+    private async Task<ReplicaHealthReport> CheckAsync(Replica replica, CancellationToken cancellationToken)
     {
         var timeout = options.Value.Timeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

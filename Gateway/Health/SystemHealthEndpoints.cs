@@ -1,4 +1,4 @@
-using Fleet.Gateway.Proxy;
+using Fleet.Gateway.Forwarding;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -25,21 +25,21 @@ public static class SystemHealthEndpoints
     }
 
     private static async Task<JsonHttpResult<SystemHealthReport>> GetSystemHealth(
-        ProxyRouteTable routeTable, ServiceHealthProbe probe, CancellationToken cancellationToken)
+        ServiceDirectory directory, ServiceHealthProbe probe, CancellationToken cancellationToken)
     {
-        var report = await probe.CheckAsync(routeTable.Clusters, cancellationToken);
+        var report = await probe.CheckAsync(directory.Services(), cancellationToken);
         return TypedResults.Json(report, statusCode: StatusCodeFor(report.Status));
     }
 
     private static async Task<Results<JsonHttpResult<ServiceHealthReport>, ProblemHttpResult>> GetServiceHealth(
-        string service, ProxyRouteTable routeTable, ServiceHealthProbe probe, CancellationToken cancellationToken)
+        string service, ServiceDirectory directory, ServiceHealthProbe probe, CancellationToken cancellationToken)
     {
-        if (routeTable.FindCluster(service) is not { } cluster)
+        if (directory.Find(service) is not { } replicas)
         {
             return ProxyProblems.UnknownService(service);
         }
 
-        var report = await probe.CheckAsync(cluster, cancellationToken);
+        var report = await probe.CheckAsync(replicas, cancellationToken);
         return TypedResults.Json(report, statusCode: StatusCodeFor(report.Status));
     }
 

@@ -195,6 +195,23 @@ public sealed class ForwardingTests
     }
 
     [Fact]
+    public async Task The_caller_gets_the_gateways_request_id_not_one_the_service_made_up()
+    {
+        await using var backend = await TestBackend.StartAsync(app => app.MapGet("/rides/{id}", (HttpContext context) =>
+        {
+            context.Response.Headers["X-Request-Id"] = "made-up-by-the-service";
+            return "ride";
+        }));
+        await using var gateway = GatewayApp.Start(new Dictionary<string, string[]> { ["ingest"] = [backend.Url] });
+
+        var request = new HttpRequestMessage(HttpMethod.Get, "/rides/1");
+        request.Headers.Add("X-Request-Id", "caller-chosen-7");
+        var response = await gateway.Client.SendAsync(request);
+
+        response.Headers.GetValues("X-Request-Id").Should().Equal("caller-chosen-7");
+    }
+
+    [Fact]
     public async Task Passes_backend_error_responses_through_unchanged()
     {
         await using var backend = await TestBackend.StartAsync(app =>

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text.Json;
 using Fleet.Gateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -100,7 +99,7 @@ public sealed class RateLimitTests : IAsyncLifetime
         refused.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
         refused.Headers.RetryAfter.Should().NotBeNull();
 
-        using var fromElsewhere = ClientFrom("127.0.0.2");
+        using var fromElsewhere = LoopbackClient.From("127.0.0.2", _gateway.Address);
         (await fromElsewhere.PostAsync("/auth/connect/token", null)).StatusCode.Should().Be(HttpStatusCode.OK, "another address has its own bucket");
         (await GetRideAsync(_gateway.Client, _tokens.Create("xrides"))).StatusCode.Should().Be(HttpStatusCode.OK, "an authenticated client from the same address is counted apart");
     }
@@ -114,26 +113,4 @@ public sealed class RateLimitTests : IAsyncLifetime
             (await _gateway.Client.GetAsync("/docs/index.html")).StatusCode.Should().Be(HttpStatusCode.OK);
         }
     }
-
-    /// <summary>A client whose connections come from another loopback address.</summary>
-    private HttpClient ClientFrom(string localAddress) => new(new SocketsHttpHandler
-    {
-        UseProxy = false,
-        ConnectCallback = async (context, cancellationToken) =>
-        {
-            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                socket.Bind(new IPEndPoint(IPAddress.Parse(localAddress), 0));
-                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    })
-    { BaseAddress = _gateway.Address };
 }

@@ -41,7 +41,11 @@ public sealed class SystemHealthTests
             reported.GetProperty(service).GetProperty("status").GetString().Should().Be("Healthy");
         }
 
-        reported.GetProperty("ingest").GetProperty("replicas").GetArrayLength().Should().Be(2);
+        var ingestReplicas = reported.GetProperty("ingest").GetProperty("replicas");
+        ingestReplicas.EnumerateArray().Select(replica => replica.GetProperty("name").GetString())
+            .Should().BeEquivalentTo(["ingest-0", "ingest-1"], "each address service discovery gave is a replica");
+        reported.GetProperty("auth").GetProperty("replicas")[0].GetProperty("name").GetString().Should().Be("auth");
+        report.ToString().Should().NotContain("127.0.0.1", "the report is public: it names replicas, never their addresses");
     }
 
     [Fact]

@@ -28,13 +28,12 @@ public sealed partial class ApiKeyIntrospector(
 
     public async Task<ApiKeyIntrospection> IntrospectAsync(string apiKey, CancellationToken cancellationToken)
     {
-        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)));
+        var hash = Hash(apiKey);
         while (true)
         {
             if (_entries.TryGetValue(hash, out var entry))
             {
-                if (!entry.Answer.IsValueCreated || !entry.Answer.Value.IsCompleted
-                    || (entry.Answer.Value.IsCompletedSuccessfully && Stopwatch.GetTimestamp() < entry.Answer.Value.Result.CachedUntil))
+                if (IsUsable(entry))
                 {
                     return (await entry.Answer.Value.WaitAsync(cancellationToken)).Introspection;
                 }
@@ -55,6 +54,18 @@ public sealed partial class ApiKeyIntrospector(
             }
         }
     }
+
+    /// <summary>
+    /// True when checking this key needs no call to AuthService: an answer, active or not, is held, or a call for
+    /// it is under way. The gateway authenticates such keys before its rate limiter, and the others after it.
+    /// </summary>
+    public bool HoldsAnswerFor(string apiKey) => _entries.TryGetValue(Hash(apiKey), out var entry) && IsUsable(entry);
+
+    private static string Hash(string apiKey) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(apiKey)));
+
+    private static bool IsUsable(Entry entry) =>
+        !entry.Answer.IsValueCreated || !entry.Answer.Value.IsCompleted
+        || (entry.Answer.Value.IsCompletedSuccessfully && Stopwatch.GetTimestamp() < entry.Answer.Value.Result.CachedUntil);
 
     private async Task<Cached> CallAsync(string apiKey)
     {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Fleet.Gateway.Tests.Infrastructure;
@@ -16,10 +17,11 @@ public sealed class GatewayApp : IAsyncDisposable
 
     private readonly WebApplicationFactory<Program> _factory;
 
-    private GatewayApp(WebApplicationFactory<Program> factory, CapturedLogs logs)
+    private GatewayApp(WebApplicationFactory<Program> factory, CapturedLogs logs, CompletedRequests completed)
     {
         _factory = factory;
         Logs = logs;
+        Completed = completed;
         using (var factoryClient = factory.CreateClient())
         {
             Address = factoryClient.BaseAddress!;
@@ -39,6 +41,9 @@ public sealed class GatewayApp : IAsyncDisposable
 
     public CapturedLogs Logs { get; }
 
+    /// <summary>Requests the gateway has finished handling.</summary>
+    public CompletedRequests Completed { get; }
+
     /// <param name="services">Replica addresses per service; services not given point at a closed port.</param>
     /// <param name="settings">Further configuration, e.g. <c>ReverseProxy:Routes:rides:Timeout</c>.</param>
     /// <param name="checkTokens">
@@ -48,6 +53,7 @@ public sealed class GatewayApp : IAsyncDisposable
     public static GatewayApp Start(IDictionary<string, string[]> services, IDictionary<string, string?>? settings = null, bool checkTokens = false)
     {
         var logs = new CapturedLogs();
+        var completed = new CompletedRequests();
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             // The way the AppHost sets the address (ASPNETCORE_URLS); port 0 picks a free one.
@@ -77,10 +83,11 @@ public sealed class GatewayApp : IAsyncDisposable
             }
 
             builder.ConfigureLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+            builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(completed));
         });
         factory.UseKestrel();
         factory.StartServer();
-        return new GatewayApp(factory, logs);
+        return new GatewayApp(factory, logs, completed);
     }
 
     public async ValueTask DisposeAsync()

@@ -17,20 +17,59 @@ public static class RawHttp
         await client.ConnectAsync(server.Host, server.Port, timeout.Token);
         var stream = client.GetStream();
         await stream.WriteAsync(Encoding.ASCII.GetBytes(request), timeout.Token);
-        var head = RawResponse.Parse(await ReadHeadAsync(stream, timeout.Token));
+        return await ReadResponseAsync(stream, timeout.Token);
+    }
+
+    /// <summary>
+    /// Reads a response: a body of Content-Length bytes, a chunked body to its last chunk, or (with neither)
+    /// whatever comes until the server closes the connection.
+    /// </summary>
+    public static async Task<RawResponse> ReadResponseAsync(NetworkStream stream, CancellationToken cancellationToken)
+    {
+        var head = RawResponse.Parse(await ReadHeadAsync(stream, cancellationToken));
         using var body = new MemoryStream();
         if (head.Get("Content-Length") is { } length)
         {
             var bytes = new byte[int.Parse(length)];
-            await stream.ReadExactlyAsync(bytes, timeout.Token);
+            await stream.ReadExactlyAsync(bytes, cancellationToken);
             body.Write(bytes);
+        }
+        else if (head.Get("Transfer-Encoding") == "chunked")
+        {
+            var one = new byte[1];
+            while (!Encoding.ASCII.GetString(body.ToArray()).EndsWith("0\r\n\r\n", StringComparison.Ordinal)
+                   && await stream.ReadAsync(one, cancellationToken) > 0)
+            {
+                body.Write(one);
+            }
+
+            return head with { Body = Dechunk(Encoding.UTF8.GetString(body.ToArray())) };
         }
         else
         {
-            await stream.CopyToAsync(body, timeout.Token);
+            await stream.CopyToAsync(body, cancellationToken);
         }
 
         return head with { Body = Encoding.UTF8.GetString(body.ToArray()) };
+    }
+
+    /// <summary>The body of a chunked response as one piece (chunk sizes in hex, each line ended by CRLF).</summary>
+    private static string Dechunk(string chunked)
+    {
+        var body = new StringBuilder();
+        var at = 0;
+        while (true)
+        {
+            var lineEnd = chunked.IndexOf("\r\n", at, StringComparison.Ordinal);
+            var size = Convert.ToInt32(chunked[at..lineEnd].Split(';')[0], 16);
+            if (size == 0)
+            {
+                return body.ToString();
+            }
+
+            body.Append(chunked, lineEnd + 2, size);
+            at = lineEnd + 2 + size + 2;
+        }
     }
 
     /// <summary>Reads up to and including the blank line that ends a request's or response's head.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -84,6 +85,18 @@ public sealed class ApiKeyTests : IAsyncLifetime
 
         (await SendAsync("/undeclared", "fk_unknownkey00_nothing")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         _auth.IntrospectionRequests.Should().Be(2, "one call per distinct key");
+    }
+
+    [Fact]
+    public async Task The_introspector_says_which_keys_it_can_answer_without_a_call()
+    {
+        var introspector = _app.Services.GetRequiredService<Fleet.ServiceDefaults.Authentication.ApiKeys.ApiKeyIntrospector>();
+        introspector.HoldsAnswerFor(RevokedKey).Should().BeFalse();
+
+        await SendAsync("/undeclared", RevokedKey);
+
+        introspector.HoldsAnswerFor(RevokedKey).Should().BeTrue("a refused key is remembered too");
+        introspector.HoldsAnswerFor(ActiveKey).Should().BeFalse();
     }
 
     [Fact]

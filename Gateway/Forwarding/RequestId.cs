@@ -1,4 +1,4 @@
-namespace Fleet.Gateway.Proxy;
+namespace Fleet.Gateway.Forwarding;
 
 /// <summary>The X-Request-Id correlation header: the caller's value when it sent a sane one, else a new one.</summary>
 public static class RequestId
