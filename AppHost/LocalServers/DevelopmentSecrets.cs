@@ -22,6 +22,10 @@ public static class DevelopmentSecrets
         return builder.AddParameter(name, value, publishValueAsDefault: false, secret: true);
     }
 
+    public static bool IsStored(IDistributedApplicationBuilder builder, string name) =>
+        builder.Configuration[$"Parameters:{name}"] is { Length: > 0 }
+        || (File.Exists(FilePath(builder)) && JsonNode.Parse(File.ReadAllText(FilePath(builder)))?[name] is not null);
+
     public static string FilePath(IDistributedApplicationBuilder builder) => Path.Combine(LocalServerPaths.DataDirectory(builder), "secrets.json");
 
     private static string StoredOrNew(IDistributedApplicationBuilder builder, string name)

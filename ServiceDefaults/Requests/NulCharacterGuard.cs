@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Net.Http.Headers;
 
 namespace Fleet.ServiceDefaults.Requests;
@@ -130,12 +131,18 @@ internal sealed class NulCharacterGuard(RequestDelegate next, IProblemDetailsSer
         MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
         && mediaType.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Puts the guard at the start of the pipeline, just inside the problem-details handlers.</summary>
-    internal sealed class StartupFilter : IStartupFilter
+    /// <summary>
+    /// Puts the guard at the start of the pipeline, just inside the problem-details handlers, unless
+    /// <c>Requests:RefuseNulCharacters</c> is false: the gateway streams bodies through to services that guard themselves.
+    /// </summary>
+    internal sealed class StartupFilter(IConfiguration configuration) : IStartupFilter
     {
         public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
         {
-            app.UseMiddleware<NulCharacterGuard>();
+            if (configuration.GetValue("Requests:RefuseNulCharacters", true))
+            {
+                app.UseMiddleware<NulCharacterGuard>();
+            }
             next(app);
         };
     }

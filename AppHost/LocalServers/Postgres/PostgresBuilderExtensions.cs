@@ -20,6 +20,11 @@ public static class PostgresBuilderExtensions
 
         var dataDirectory = LocalServerPaths.ForPostgres(builder, name);
         var install = PostgresInstallation.Find(dataDirectory);
+        if (File.Exists(Path.Combine(dataDirectory, "PG_VERSION")) && !DevelopmentSecrets.IsStored(builder, $"{name}-password"))
+        {
+            throw new DistributedApplicationException(
+                $"The PostgreSQL data in {dataDirectory} has no password in {DevelopmentSecrets.FilePath(builder)}: it was made by an older Fleet. Delete it (rm -rf {dataDirectory}) to start afresh.");
+        }
         var password = builder.AddGeneratedSecret($"{name}-password");
         var local = new PostgresServerResource(name, dataDirectory, password.Resource);
         return builder.AddResource(local)

@@ -34,6 +34,7 @@ public sealed class FleetSystem : IAsyncLifetime
             "--GatewayPort", FreePort().ToString(),
             "--ASPNETCORE_URLS", $"http://localhost:{FreePort()}",
             "--ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", $"http://localhost:{FreePort()}",
+            "--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", $"http://localhost:{FreePort()}",
             "--ASPIRE_ALLOW_UNSECURED_TRANSPORT", "true",
             "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS", "true",
         ];
