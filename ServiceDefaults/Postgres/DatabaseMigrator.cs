@@ -23,7 +23,6 @@ public static class DatabaseMigrator
             await ExecuteAsync(connection, "SELECT pg_advisory_lock(hashtext($1))", lockName, cancellationToken);
             try
             {
-                await RetiredSqlRunnerAdoption.AdoptAsync(db, connection, logger, cancellationToken);
                 var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
                 if (pending.Count > 0)
                 {

@@ -59,26 +59,6 @@ public sealed class DatabaseMigrationTests(InfrastructureFixture infrastructure)
     }
 
     [Fact]
-    public async Task A_database_made_by_the_retired_sql_runner_is_taken_as_migrated()
-    {
-        await using var database = await TestDatabase.CreateAsync(infrastructure);
-        await database.ScalarAsync<object>("""
-            CREATE TABLE public.schema_migrations (version bigint PRIMARY KEY, name text, checksum text, applied_at timestamptz);
-            INSERT INTO public.schema_migrations VALUES (1, '0001_create_widgets.sql', 'x', now());
-            CREATE SCHEMA widgets;
-            CREATE TABLE widgets.widgets (id bigint PRIMARY KEY, name text NOT NULL);
-            INSERT INTO widgets.widgets VALUES (7, 'kept');
-            """);
-        await using var app = BuildApp(database.ConnectionString);
-
-        await app.StartAsync();
-
-        (await database.ScalarAsync<string>("SELECT string_agg(\"MigrationId\", ',') FROM widgets.\"__EFMigrationsHistory\""))
-            .Should().Be("20260101000000_CreateWidgets");
-        (await database.ScalarAsync<string>("SELECT string_agg(name, ',') FROM widgets.widgets")).Should().Be("kept");
-    }
-
-    [Fact]
     public async Task An_unreachable_database_makes_health_503_but_not_alive()
     {
         var builder = TestApp.CreateBuilder([
