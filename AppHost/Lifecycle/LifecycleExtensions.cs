@@ -20,7 +20,10 @@ public static class LifecycleExtensions
     /// <summary>One line when every resource is healthy: where the gateway, the dashboard, RabbitMQ and the credentials are.</summary>
     public static IDistributedApplicationBuilder AddReadyLine(this IDistributedApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(new ReadyLine.Options(Path.GetRelativePath(Environment.CurrentDirectory, DevelopmentSecrets.FilePath(builder))));
+        // Relative to the repository when the data lives in it (the README's ".fleet/secrets.json"), else in full.
+        var secrets = DevelopmentSecrets.FilePath(builder);
+        var relative = Path.GetRelativePath(Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..")), secrets);
+        builder.Services.AddSingleton(new ReadyLine.Options(relative.StartsWith("..", StringComparison.Ordinal) ? secrets : relative));
         builder.Services.AddHostedService<ReadyLine>();
         return builder;
     }
