@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # AuthService and token checks, each against a baseline measured in the same run:
-#   1. client_credentials tokens per second from AuthService, against GET of its JWKS (a trivial anonymous route
+#   1. client_credentials tokens per second from AuthService (through the gateway), against GET of its JWKS (a trivial anonymous route
 #      of the same process, so the ratio is what issuing a token costs over serving a request);
 #   2. the gateway's cost of validating a token: the same proxied route (a tiny backend) on two gateways, one
 #      with the route anonymous, one requiring a valid token, called with a real AuthService token.
@@ -23,16 +23,19 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_up() { for _ in $(seq 1 200); do curl -fs -o /dev/null "$1" && return 0; sleep 0.05; done; echo "$1 did not come up" >&2; exit 1; }
 
-# The whole system, for a real AuthService with its database, broker and cache.
-dotnet AppHost/bin/Release/net10.0/Fleet.AppHost.dll --DataDirectory "$WORK/fleet" --GatewayPort "$(free_port)" >"$WORK/apphost.log" 2>&1 &
+# The whole system, for a real AuthService with its database, broker and cache. AuthService is reached through
+# the system's gateway, whose rate limiter is off (every process the AppHost starts inherits its environment).
+GATEWAY_PORT=$(free_port)
+(cd AppHost && DOTNET_ENVIRONMENT=Development Gateway__RateLimits__Enabled=false exec dotnet bin/Release/net10.0/Fleet.AppHost.dll \
+  --DataDirectory "$WORK/fleet" --GatewayPort "$GATEWAY_PORT" \
+  --ASPNETCORE_URLS "http://localhost:$(free_port)" --ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL "http://localhost:$(free_port)") >"$WORK/apphost.log" 2>&1 &
 PIDS+=($!)
 until grep -q "Fleet is ready" "$WORK/apphost.log"; do
-  grep -q "cannot start\|could not start\|did not become" "$WORK/apphost.log" && { cat "$WORK/apphost.log" >&2; exit 1; }
+  grep -q "fail:\|Unhandled exception" "$WORK/apphost.log" && { cat "$WORK/apphost.log" >&2; exit 1; }
   sleep 0.2
 done
-AUTH="http://127.0.0.1:$(python3 -c "import json;print(json.load(open('$WORK/fleet/ports.json'))['auth'])")"
-GATEWAY_PORT=$(python3 -c "import json;print(json.load(open('$WORK/fleet/ports.json'))['gateway'])")
-ISSUER="http://127.0.0.1:$GATEWAY_PORT/auth"
+AUTH="http://localhost:$GATEWAY_PORT"
+ISSUER="$AUTH/auth"
 SECRET=$(python3 -c "import json;print(json.load(open('$WORK/fleet/secrets.json'))['xrides-client-secret'])")
 BASIC=$(printf 'xrides:%s' "$SECRET" | base64 -w0)
 
@@ -86,7 +89,7 @@ Development for the AppHost's services. wrk, the services and the servers share 
 
 | run | requests/s | p50 | p99 |
 |---|---:|---:|---:|
-| baseline: GET /auth/.well-known/jwks.json on AuthService (16 conn.) | $(rate "$jwks") | $(p50 "$jwks") | $(p99 "$jwks") |
+| baseline: GET /auth/.well-known/jwks.json, AuthService through the gateway (16 conn.) | $(rate "$jwks") | $(p50 "$jwks") | $(p99 "$jwks") |
 | POST /auth/connect/token, client_credentials, Basic (16 conn.) | $(rate "$tokens") | $(p50 "$tokens") | $(p99 "$tokens") |
 | baseline: gateway, route anonymous (64 conn.) | $(rate "$open") | $(p50 "$open") | $(p99 "$open") |
 | gateway, route needs rides:read, valid ES256 token (64 conn.) | $(rate "$checked") | $(p50 "$checked") | $(p99 "$checked") |
