@@ -16,7 +16,9 @@ public static class ProcessTree
             : null;
 
     public static int? PidOf(CustomResourceSnapshot snapshot) =>
-        snapshot.Properties.FirstOrDefault(p => p.Name == PidProperty)?.Value is { } value && int.TryParse($"{value}", out var pid) ? pid : null;
+        snapshot.Properties.FirstOrDefault(p => p.Name == PidProperty)?.Value is { } value && int.TryParse($"{value}", out var pid) && pid > 0
+            ? pid
+            : null; // 0 until the process runs
 
     /// <summary>Every live process below <paramref name="ancestor"/> (children, grandchildren, …).</summary>
     public static IReadOnlySet<int> DescendantsOf(int ancestor)
@@ -59,7 +61,12 @@ public static class ProcessTree
         return alive.Select(Describe).ToList();
     }
 
-    public static void Kill(int pid) => System.Diagnostics.Process.GetProcessById(pid).Kill();
+    public static void Kill(int pid)
+    {
+        // kill(0) would signal this whole process group, test runner included.
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(pid, 1);
+        System.Diagnostics.Process.GetProcessById(pid).Kill();
+    }
 
     private static IEnumerable<(int Pid, int Parent)> LiveProcesses()
     {
