@@ -11,7 +11,8 @@ namespace Fleet.EndToEnd;
 
 /// <summary>
 /// Walks every operation of every service's OpenAPI document through the gateway, as the authorization matrix does,
-/// and sends each one hostile input with a token holding every scope (so that the request gets past authorization):
+/// and sends each one hostile input, with a token holding every scope where the document asks for a token (so that the
+/// request gets past authorization):
 /// a NUL character in each path parameter, query parameter and string field of the body; an over-long value in
 /// each of them; a broken JSON body and a body of the wrong content type. Bad input is the caller's error: no answer
 /// may be a 5xx, and every 4xx is an RFC 9457 <c>application/problem+json</c> answer (the OAuth2 endpoints answer
@@ -46,20 +47,24 @@ public sealed class HostileInputTests(FleetSystem fleet, ITestOutputHelper outpu
     /// <summary>The value of every field that is not the one under attack: valid-looking, naming nothing that exists.</summary>
     private const string Placeholder = "hostile-walk-none";
 
-    private const string Nul = "hostile\0walk";
+    /// <summary>A NUL in the middle of the field's valid-looking value.</summary>
+    private static readonly Func<string, string> Nul = value => value.Insert(value.Length / 2, "\0");
 
     /// <summary>The users and clients AuthService seeds, which the walk must never name.</summary>
     private static readonly string[] SeededNames = ["admin", "fleet-cli", "xrides"];
 
     /// <summary>Over-long for any field; in a body only (see <see cref="OverLongInUrl"/>).</summary>
-    private static readonly string OverLong = new('x', 100_000);
+    private const int OverLong = 100_000;
 
     /// <summary>
     /// Over-long for any field (names are at most a few hundred characters, OAuth parameters 2,048), yet short enough
     /// that the request line stays within Kestrel's 8 KB: a longer one is refused by the server with a bare 414 before
     /// any of Fleet's code runs, which says nothing about how the operation treats the value.
     /// </summary>
-    private static readonly string OverLongInUrl = new('x', 6_000);
+    private const int OverLongInUrl = 6_000;
+
+    /// <summary>The field's valid-looking value, lengthened at the front (so that an e-mail address still looks like one).</summary>
+    private static Func<string, string> Padded(int length) => value => new string('x', Math.Max(0, length - value.Length)) + value;
 
     [Fact]
     public async Task No_operation_answers_hostile_input_with_a_5xx_or_a_4xx_that_is_not_a_problem()
@@ -167,8 +172,8 @@ public sealed class HostileInputTests(FleetSystem fleet, ITestOutputHelper outpu
         {
             yield return new Probe($"NUL in {location} parameter {name}",
                 token => operation.Request(token, Url(operation, parameters, name, Nul), operation.ValidBody())) { NulInPath = location == "path" };
-            yield return new Probe($"{OverLongInUrl.Length:N0} characters in {location} parameter {name}",
-                token => operation.Request(token, Url(operation, parameters, name, OverLongInUrl), operation.ValidBody()));
+            yield return new Probe($"{OverLongInUrl:N0} characters in {location} parameter {name}",
+                token => operation.Request(token, Url(operation, parameters, name, Padded(OverLongInUrl)), operation.ValidBody()));
         }
 
         var url = Url(operation, parameters, null, null);
@@ -179,17 +184,17 @@ public sealed class HostileInputTests(FleetSystem fleet, ITestOutputHelper outpu
             {
                 yield return new Probe($"NUL in {body.MediaType} field {field}",
                     token => operation.Request(token, url, operation.Body(body, field, Nul)));
-                yield return new Probe($"{OverLong.Length:N0} characters in {body.MediaType} field {field}",
-                    token => operation.Request(token, url, operation.Body(body, field, OverLong)));
+                yield return new Probe($"{OverLong:N0} characters in {body.MediaType} field {field}",
+                    token => operation.Request(token, url, operation.Body(body, field, Padded(OverLong))));
             }
         }
         else if (operation.Method is "post" or "put" or "patch")
         {
             // Nothing documented: the handler may still read a body.
             yield return new Probe("NUL in a JSON body the document does not describe",
-                token => operation.Request(token, url, Json(new JsonObject { ["value"] = Nul })));
+                token => operation.Request(token, url, Json(new JsonObject { ["value"] = Nul(Placeholder) })));
             yield return new Probe("NUL in a form body the document does not describe",
-                token => operation.Request(token, url, new FormUrlEncodedContent([KeyValuePair.Create("value", Nul)])));
+                token => operation.Request(token, url, new FormUrlEncodedContent([KeyValuePair.Create("value", Nul(Placeholder))])));
         }
 
         if (operation.BodySchema is not null || operation.Method is "post" or "put" or "patch")
@@ -217,9 +222,9 @@ public sealed class HostileInputTests(FleetSystem fleet, ITestOutputHelper outpu
     }
 
     /// <summary>The path with its parameters filled and the query parameters appended; <paramref name="target"/> gets <paramref name="value"/>.</summary>
-    private static string Url(Operation operation, List<(string Name, string In)> parameters, string? target, string? value)
+    private static string Url(Operation operation, List<(string Name, string In)> parameters, string? target, Func<string, string>? attack)
     {
-        string ValueOf(string name) => Uri.EscapeDataString(name == target ? value! : operation.PlaceholderFor(name));
+        string ValueOf(string name) => Uri.EscapeDataString(name == target ? attack!(operation.PlaceholderFor(name)) : operation.PlaceholderFor(name));
 
         var url = new StringBuilder();
         var path = operation.Path;
@@ -326,6 +331,12 @@ public sealed class HostileInputTests(FleetSystem fleet, ITestOutputHelper outpu
             (Element.TryGetProperty("tags", out var tags) && tags.EnumerateArray().Any(tag => tag.GetString() == "OAuth2"))
             || Path.StartsWith("/auth/connect/", StringComparison.Ordinal);
 
+        /// <summary>
+        /// Whether the document asks for a token. An anonymous operation gets none: the OAuth2 endpoints, for one, take
+        /// an Authorization header as the client's credentials and would stop at it, before the fields under attack.
+        /// </summary>
+        public bool NeedsToken => Element.TryGetProperty("security", out var security) && security.GetArrayLength() > 0;
+
         public IEnumerable<(string Name, string In)> Parameters =>
             Element.TryGetProperty("parameters", out var parameters)
                 ? parameters.EnumerateArray().Select(p => (p.GetProperty("name").GetString()!, p.GetProperty("in").GetString()!))
@@ -361,7 +372,7 @@ public sealed class HostileInputTests(FleetSystem fleet, ITestOutputHelper outpu
                 {
                     if (parameter.TryGetProperty("schema", out var schema))
                     {
-                        return Fill(schema, "", null, null, 0)?.ToJsonString().Trim('"') ?? Placeholder;
+                        return Fill(schema, parameterName, null, null, 0)?.ToJsonString().Trim('"') ?? Placeholder;
                     }
                 }
             }
@@ -370,10 +381,10 @@ public sealed class HostileInputTests(FleetSystem fleet, ITestOutputHelper outpu
 
         public HttpContent? ValidBody() => BodySchema is { } body ? Body(body, null, null) : null;
 
-        /// <summary>A valid-looking body of the schema, with <paramref name="value"/> in the string field <paramref name="field"/>.</summary>
-        public HttpContent Body(BodySchema body, string? field, string? value)
+        /// <summary>A valid-looking body of the schema, with the string field <paramref name="field"/>'s value attacked.</summary>
+        public HttpContent Body(BodySchema body, string? field, Func<string, string>? attack)
         {
-            var node = Fill(body.Schema, "", field, value, 0);
+            var node = Fill(body.Schema, "", field, attack, 0);
             if (body.MediaType != "application/x-www-form-urlencoded")
             {
                 var content = new StringContent(node?.ToJsonString() ?? "{}", Encoding.UTF8);
@@ -397,7 +408,7 @@ public sealed class HostileInputTests(FleetSystem fleet, ITestOutputHelper outpu
         public HttpRequestMessage Request(string? token, string url, HttpContent? content)
         {
             var request = new HttpRequestMessage(new HttpMethod(Method.ToUpperInvariant()), url) { Content = content };
-            if (token is not null)
+            if (token is not null && NeedsToken)
             {
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             }
@@ -421,10 +432,10 @@ public sealed class HostileInputTests(FleetSystem fleet, ITestOutputHelper outpu
         }
 
         /// <summary>
-        /// An instance of <paramref name="schema"/>: placeholders everywhere, <paramref name="value"/> at <paramref name="field"/>.
+        /// An instance of <paramref name="schema"/>: valid-looking values everywhere, <paramref name="attack"/>ed at <paramref name="field"/>.
         /// The string fields met on the way are added to <paramref name="fields"/>.
         /// </summary>
-        private JsonNode? Fill(JsonElement schema, string path, string? field, string? value, int depth, List<string>? fields = null)
+        private JsonNode? Fill(JsonElement schema, string path, string? field, Func<string, string>? attack, int depth, List<string>? fields = null)
         {
             schema = Resolve(schema);
             if (depth > 6 || schema.ValueKind != JsonValueKind.Object)
@@ -437,7 +448,7 @@ public sealed class HostileInputTests(FleetSystem fleet, ITestOutputHelper outpu
                 {
                     var first = alternatives.EnumerateArray().Select(Resolve)
                         .FirstOrDefault(s => !(s.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == "null"));
-                    return first.ValueKind == JsonValueKind.Object ? Fill(first, path, field, value, depth + 1, fields) : null;
+                    return first.ValueKind == JsonValueKind.Object ? Fill(first, path, field, attack, depth + 1, fields) : null;
                 }
             }
 
@@ -454,12 +465,12 @@ public sealed class HostileInputTests(FleetSystem fleet, ITestOutputHelper outpu
                     {
                         foreach (var property in properties.EnumerateObject())
                         {
-                            result[property.Name] = Fill(property.Value, path.Length == 0 ? property.Name : $"{path}.{property.Name}", field, value, depth + 1, fields);
+                            result[property.Name] = Fill(property.Value, path.Length == 0 ? property.Name : $"{path}.{property.Name}", field, attack, depth + 1, fields);
                         }
                     }
                     return result;
                 case "array":
-                    return schema.TryGetProperty("items", out var items) ? new JsonArray(Fill(items, $"{path}[0]", field, value, depth + 1, fields)) : new JsonArray();
+                    return schema.TryGetProperty("items", out var items) ? new JsonArray(Fill(items, $"{path}[0]", field, attack, depth + 1, fields)) : new JsonArray();
                 case "integer" or "number":
                     return schema.TryGetProperty("pattern", out _) && types.Contains("string") ? JsonValue.Create("1") : JsonValue.Create(1);
                 case "boolean":
@@ -467,23 +478,35 @@ public sealed class HostileInputTests(FleetSystem fleet, ITestOutputHelper outpu
                 default:
                     var format = schema.TryGetProperty("format", out var f) ? f.GetString() : null;
                     fields?.Add(path.Length == 0 ? "(the body)" : path);
-                    if (path == field || (field == "(the body)" && path.Length == 0))
-                    {
-                        return JsonValue.Create(value);
-                    }
-                    return format switch
-                    {
-                        "uuid" => JsonValue.Create("0b6f6a3c-7d1e-4c55-9a51-000000000000"),
-                        "date-time" => JsonValue.Create(new DateTimeOffset(2099, 1, 1, 0, 0, 0, TimeSpan.Zero)),
-                        "date" => JsonValue.Create("2099-01-01"),
-                        "email" => JsonValue.Create("hostile-walk-none@example.invalid"),
-                        _ when schema.TryGetProperty("enum", out var values) && values.EnumerateArray()
-                                .Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!)
-                                .FirstOrDefault(v => !SeededNames.Contains(v, StringComparer.OrdinalIgnoreCase)) is { } enumerated
-                            => JsonValue.Create(enumerated),
-                        _ => JsonValue.Create(Placeholder),
-                    };
+                    var valid = ValidLooking(schema, format, path);
+                    return JsonValue.Create(path == field || (field == "(the body)" && path.Length == 0) ? attack!(valid) : valid);
             }
+        }
+
+        /// <summary>
+        /// A value the operation would likely accept, so that the attacked field is not refused for another field's sake
+        /// before it reaches the code (and the database) it attacks. By format, by enumeration, else by the names Fleet's
+        /// contract uses for e-mail addresses, passwords, scopes and grant types (docs/auth-contract.md).
+        /// </summary>
+        private static string ValidLooking(JsonElement schema, string? format, string path)
+        {
+            var name = path.Split('.')[^1].Split('[')[0].Replace("_", "").ToLowerInvariant();
+            return format switch
+            {
+                "uuid" => "0b6f6a3c-7d1e-4c55-9a51-000000000000",
+                "date-time" => "2099-01-01T00:00:00+00:00",
+                "date" => "2099-01-01",
+                "email" => "hostile-walk-none@example.invalid",
+                _ when schema.TryGetProperty("enum", out var values) && values.EnumerateArray()
+                        .Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!)
+                        .FirstOrDefault(v => !SeededNames.Contains(v, StringComparer.OrdinalIgnoreCase)) is { } enumerated
+                    => enumerated,
+                _ when name.Contains("email", StringComparison.Ordinal) => "hostile-walk-none@example.invalid",
+                _ when name.Contains("password", StringComparison.Ordinal) => "Hostile-walk-n0ne",
+                _ when name is "scope" or "scopes" => "rides:read",
+                _ when name is "granttype" or "granttypes" => "client_credentials",
+                _ => Placeholder,
+            };
         }
     }
 }
