@@ -28,9 +28,11 @@ namespace Fleet.EndToEnd;
 /// (<c>DELETE /auth/admin/clients/{clientId}</c>, which also ends its sessions), and rotating a client's secret
 /// (<c>POST /auth/admin/clients/{clientId}/secret</c>), when the request names a real one.</item>
 /// </list>
-/// No operation changes a password today. Every value the walk sends is hostile, <see cref="Placeholder"/>, a fixed
-/// value of a format (a zero-ended uuid, a date in 2099) or a value a schema enumerates other than the seeded names
-/// (<see cref="SeededNames"/>); the admin's token travels only in the Authorization header, and no secret anywhere.
+/// No operation changes a password today. Every value the walk sends is hostile or valid-looking: <see cref="Placeholder"/>,
+/// a fixed value of a format or field name (a zero-ended uuid, a date in 2099, an example.invalid address, a password
+/// no one has, <c>rides:read</c>, <c>client_credentials</c>) or a value a schema enumerates other than the seeded names
+/// (<see cref="SeededNames"/>). The admin's token travels only in the Authorization header of operations that ask for
+/// a token, and no secret travels anywhere.
 /// So no request names a real user, client, key or token, and the credential-ending operations are walked too:
 /// they can only ever miss.
 /// </remarks>
