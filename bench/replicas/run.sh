@@ -79,6 +79,7 @@ stop_all() {
   STOP_SECONDS="$(echo "$(date +%s.%N) - $t0" | bc | xargs printf '%.1f')"
   APPHOST_PID=""
   for _ in $(seq 1 50); do [ -z "$(still_running)" ] && break; sleep 0.2; done
+  GONE_SECONDS="$(echo "$(date +%s.%N) - $t0" | bc | xargs printf '%.1f')"
   left="$(still_running)"
   LEFT_BEHIND=""
   for pid in $left; do
@@ -236,7 +237,7 @@ done
 
 stop_all
 trap - EXIT
-STOP_LINE="the ReplicaHost exited ${STOP_SECONDS} s after SIGTERM; processes of its tree left after it: ${LEFT_BEHIND:-none}"
+STOP_LINE="the ReplicaHost exited ${STOP_SECONDS} s after SIGTERM, every process of its tree ($(wc -l <"$WORK/tree") recorded) was gone ${GONE_SECONDS} s after it (checked for up to 10 s); left behind: ${LEFT_BEHIND:-none}"
 echo "$STOP_LINE"
 
 ratio_per_round() { # kind: B's throughput over A's, round by round (each pair ran back to back)
