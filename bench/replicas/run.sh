@@ -237,7 +237,7 @@ done
 
 stop_all
 trap - EXIT
-STOP_LINE="the ReplicaHost exited ${STOP_SECONDS} s after SIGTERM, every process of its tree ($(wc -l <"$WORK/tree") recorded) was gone ${GONE_SECONDS} s after it (checked for up to 10 s); left behind: ${LEFT_BEHIND:-none}"
+STOP_LINE="the ReplicaHost exited ${STOP_SECONDS} s after SIGTERM, every process of its tree ($(wc -l <"$WORK/tree") recorded) was gone ${GONE_SECONDS} s after the SIGTERM (checked for up to 10 s); left behind: ${LEFT_BEHIND:-none}"
 echo "$STOP_LINE"
 
 ratio_per_round() { # kind: B's throughput over A's, round by round (each pair ran back to back)
