@@ -103,6 +103,7 @@ run_once() {
   port=$(free_port)
   log="$work/$kind-$phase-$round.log"
   state="$work/$kind-$phase-$round.procs.json"
+  : >"$log"
   t0=$(now)
   launch "$kind" "$port" "$log"
   until grep -q 'Fleet is ready' "$log"; do
