@@ -6,8 +6,8 @@ namespace Fleet.AppHost.Lifecycle;
 
 /// <summary>
 /// Aspire leaves a process that died as Exited. This watches the resource notifications and, for a resource marked
-/// <see cref="RestartOnCrashAnnotation"/> that went from Running to Exited or Finished on its own (a stop asked for
-/// passes through Stopping first), runs Aspire's restart command after a doubling delay. Each restart is written to
+/// <see cref="RestartOnCrashAnnotation"/> that reached Exited or Finished on its own, while running or still starting
+/// (a stop asked for passes through Stopping first), runs Aspire's restart command after a doubling delay. Each restart is written to
 /// the resource's console log and counted in its <c>fleet.restarts</c> property, both visible in the dashboard.
 /// </summary>
 internal sealed class CrashRestarter(
@@ -38,7 +38,8 @@ internal sealed class CrashRestarter(
             {
                 crashes.RunningSince = time.GetUtcNow();
             }
-            else if (previous == KnownResourceStates.Running && (state == KnownResourceStates.Exited || state == KnownResourceStates.Finished)
+            else if (previous is not null && previous != KnownResourceStates.Stopping
+                && (state == KnownResourceStates.Exited || state == KnownResourceStates.Finished)
                 && !lifetime.ApplicationStopping.IsCancellationRequested)
             {
                 _ = RestartAsync(change, policy, crashes, stoppingToken);

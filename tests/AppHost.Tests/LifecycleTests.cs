@@ -47,6 +47,23 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task A_process_that_fails_as_it_starts_is_restarted_again_and_again()
+    {
+        using var data = new TestDataDirectory();
+        var builder = TestServers.CreateBuilder("--DataDirectory", data.Path);
+        builder.AddCrashRestarts();
+        builder.AddExecutable("crasher", "sh", "/tmp", "-c", "exit 3")
+            .WithRestartOnCrash(new RestartOnCrashAnnotation { FirstDelay = TimeSpan.FromMilliseconds(100) });
+        await using var app = builder.Build();
+
+        await app.StartAsync();
+
+        await app.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceAsync("crasher",
+                e => e.Snapshot.Properties.Any(p => p.Name == "fleet.restarts" && $"{p.Value}" == "2"))
+            .WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task A_fixed_port_in_use_stops_start_up_naming_the_port_before_anything_runs()
     {
         using var occupier = new TcpListener(IPAddress.Loopback, 0);

@@ -45,9 +45,16 @@ public sealed class TestServers : IAsyncDisposable
         await servers._app.StartAsync(timeout.Token);
         var notifications = servers._app.Services.GetRequiredService<ResourceNotificationService>();
         var model = servers._app.Services.GetRequiredService<DistributedApplicationModel>();
-        foreach (var resource in model.Resources.OfType<IResourceWithConnectionString>())
+        try
         {
-            await notifications.WaitForResourceHealthyAsync(resource.Name, timeout.Token);
+            foreach (var resource in model.Resources.OfType<IResourceWithConnectionString>())
+            {
+                await notifications.WaitForResourceHealthyAsync(resource.Name, timeout.Token);
+            }
+        }
+        catch (Exception ex) when (ex is DistributedApplicationException or OperationCanceledException)
+        {
+            throw new InvalidOperationException($"The test servers did not become healthy:{Environment.NewLine}{AppState.Describe(servers._app)}", ex);
         }
         return servers;
     }
@@ -63,6 +70,8 @@ public sealed class TestServers : IAsyncDisposable
             Args = [.. args, "--DcpPublisher:WaitForResourceCleanup=true"],
             AssemblyName = typeof(DevelopmentSecrets).Assembly.GetName().Name,
             DisableDashboard = true,
+            // The servers' own output in the test log: why one did not start is in it.
+            EnableResourceLogging = true,
         });
 
     public async Task<string> ConnectionStringAsync(string name)
