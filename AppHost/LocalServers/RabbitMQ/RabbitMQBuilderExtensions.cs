@@ -26,6 +26,8 @@ public static class RabbitMQBuilderExtensions
 
         var password = builder.AddGeneratedSecret($"{name}-password");
         var broker = new RabbitMQServerResource(name, LocalServerPaths.For(builder, name), password.Resource);
+        // Both processes run in the data folder, and epmd may start before the broker's start-up hook could make it.
+        Directory.CreateDirectory(broker.DataDirectory);
         var epmdResource = new EpmdResource($"{name}-epmd", epmdPath, broker);
         var epmd = builder.AddResource(epmdResource)
             .WithEndpoint(name: EpmdResource.EndpointName, scheme: "tcp", isProxied: false)
