@@ -1,6 +1,5 @@
 using Fleet.ServiceDefaults.Health;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,8 +18,6 @@ internal static class TelemetryExtensions
     /// The tracer is built even without an exporter, so that every request has a trace id for its problem
     /// details and its outgoing calls.
     /// </summary>
-    private const string ExportTimeout = "OTEL_EXPORTER_OTLP_TIMEOUT";
-
     public static IHostApplicationBuilder AddFleetTelemetry(this IHostApplicationBuilder builder)
     {
         builder.Logging.AddOpenTelemetry(logging =>
@@ -52,12 +49,6 @@ internal static class TelemetryExtensions
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            // The exporter's default, 10 s, is also how long a stopping service keeps retrying a collector that has
-            // already gone (the dashboard stops with the AppHost): 5 s of every shutdown. One second is ample on loopback.
-            if (string.IsNullOrWhiteSpace(builder.Configuration[ExportTimeout]))
-            {
-                builder.Configuration.AddInMemoryCollection([new(ExportTimeout, "1000")]);
-            }
             telemetry.UseOtlpExporter();
         }
 
