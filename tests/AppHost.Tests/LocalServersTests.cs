@@ -20,20 +20,20 @@ public sealed class LocalServersTests
     {
         using var data = new TestDataDirectory();
 
-        var first = await StartAsync(data);
-        var started = await ProcessesOf(first);
+        var first = await TestServers.StartAsync(dataDirectory: data.Path, databases: "ridesdb");
+        var started = ProcessesOf(first.App);
         await using (first)
         {
-            await using var connection = new NpgsqlConnection(await ConnectionString(first, "ridesdb"));
+            await using var connection = new NpgsqlConnection(await first.ConnectionStringAsync("ridesdb"));
             await connection.OpenAsync();
             await new NpgsqlCommand("CREATE TABLE kept (id int); INSERT INTO kept VALUES (42)", connection).ExecuteNonQueryAsync();
 
-            await using var broker = await new ConnectionFactory { Uri = new Uri(await ConnectionString(first, "rabbitmq")) }.CreateConnectionAsync();
+            await using var broker = await new ConnectionFactory { Uri = new Uri(await first.ConnectionStringAsync("rabbitmq")) }.CreateConnectionAsync();
             await using var channel = await broker.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
             await channel.QueueDeclareAsync("kept", durable: true, exclusive: false, autoDelete: false);
             await channel.BasicPublishAsync("", "kept", mandatory: true, new BasicProperties { Persistent = true }, "still here"u8.ToArray());
 
-            await using var redis = await ConnectionMultiplexer.ConnectAsync(await ConnectionString(first, "redis"));
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(await first.ConnectionStringAsync("redis"));
             await redis.GetDatabase().StringSetAsync("kept", "yes");
         }
 
@@ -42,19 +42,19 @@ public sealed class LocalServersTests
         (await ProcessTree.WaitForExitAsync(started.Select(p => int.Parse(p.Split(' ')[0])), TimeSpan.FromSeconds(15)))
             .Should().BeEmpty("disposing the app stops every process it started, and theirs");
 
-        await using var second = await StartAsync(data);
-        await using (var connection = new NpgsqlConnection(await ConnectionString(second, "ridesdb")))
+        await using var second = await TestServers.StartAsync(dataDirectory: data.Path, databases: "ridesdb");
+        await using (var connection = new NpgsqlConnection(await second.ConnectionStringAsync("ridesdb")))
         {
             await connection.OpenAsync();
             (await new NpgsqlCommand("SELECT id FROM kept", connection).ExecuteScalarAsync()).Should().Be(42);
         }
-        await using (var broker = await new ConnectionFactory { Uri = new Uri(await ConnectionString(second, "rabbitmq")) }.CreateConnectionAsync())
+        await using (var broker = await new ConnectionFactory { Uri = new Uri(await second.ConnectionStringAsync("rabbitmq")) }.CreateConnectionAsync())
         await using (var channel = await broker.CreateChannelAsync())
         {
             var message = await channel.BasicGetAsync("kept", autoAck: true);
             message.Should().NotBeNull("a persistent message in a durable queue survives the broker's restart");
         }
-        await using var cache = await ConnectionMultiplexer.ConnectAsync(await ConnectionString(second, "redis"));
+        await using var cache = await ConnectionMultiplexer.ConnectAsync(await second.ConnectionStringAsync("redis"));
         (await cache.GetDatabase().StringGetAsync("kept")).ToString().Should().Be("yes");
     }
 
@@ -81,32 +81,15 @@ public sealed class LocalServersTests
         Directory.Exists(Path.Combine(data.Path, "postgres")).Should().BeFalse();
     }
 
-    private static async Task<DistributedApplication> StartAsync(TestDataDirectory data)
-    {
-        var builder = TestServers.CreateBuilder("--DataDirectory", data.Path);
-        builder.AddPostgres("postgres").AddDatabase("ridesdb");
-        builder.AddRabbitMQ("rabbitmq");
-        builder.AddRedis("redis");
-        var app = builder.Build();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await app.StartAsync(timeout.Token);
-        foreach (var name in new[] { "ridesdb", "rabbitmq", "redis" })
-        {
-            await app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
-        }
-        return app;
-    }
-
     private static async Task<string> ConnectionString(DistributedApplication app, string name) =>
         await app.GetConnectionStringAsync(name) ?? throw new InvalidOperationException($"{name} has no connection string");
 
     /// <summary>Every process the app runs for its resources, and everything those started, described by command line.</summary>
-    private static Task<IReadOnlyList<string>> ProcessesOf(DistributedApplication app)
+    private static IReadOnlyList<string> ProcessesOf(DistributedApplication app)
     {
         var model = app.Services.GetRequiredService<DistributedApplicationModel>();
         var roots = model.Resources.OfType<ExecutableResource>().Select(r => ProcessTree.PidOf(app, r.Name)).OfType<int>().ToList();
         roots.Should().HaveCount(model.Resources.OfType<ExecutableResource>().Count(), "every server reports its process id");
-        IReadOnlyList<string> all = roots.Concat(roots.SelectMany(ProcessTree.DescendantsOf)).Distinct().Select(ProcessTree.Describe).ToList();
-        return Task.FromResult(all);
+        return roots.Concat(roots.SelectMany(ProcessTree.DescendantsOf)).Distinct().Select(ProcessTree.Describe).ToList();
     }
 }

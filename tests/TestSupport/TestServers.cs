@@ -14,16 +14,22 @@ namespace Fleet.Testing;
 /// </summary>
 public sealed class TestServers : IAsyncDisposable
 {
-    private readonly TestDataDirectory _data = new();
+    private readonly TestDataDirectory? _ownData;
     private DistributedApplication? _app;
+
+    private TestServers(TestDataDirectory? ownData) => _ownData = ownData;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("Not started.");
 
-    /// <summary>Starts the servers; <paramref name="databases"/> are created on PostgreSQL.</summary>
-    public static async Task<TestServers> StartAsync(bool postgres = true, bool rabbitmq = true, bool redis = true, params string[] databases)
+    /// <summary>
+    /// Starts the servers; <paramref name="databases"/> are created on PostgreSQL. Their data lives in a folder of their
+    /// own, deleted when disposed, unless the caller gives one (<paramref name="dataDirectory"/>, left in place).
+    /// </summary>
+    public static async Task<TestServers> StartAsync(bool postgres = true, bool rabbitmq = true, bool redis = true,
+        string? dataDirectory = null, params string[] databases)
     {
-        var servers = new TestServers();
-        var builder = CreateBuilder("--DataDirectory", servers._data.Path);
+        var servers = new TestServers(dataDirectory is null ? new TestDataDirectory() : null);
+        var builder = CreateBuilder("--DataDirectory", dataDirectory ?? servers._ownData!.Path);
         if (postgres)
         {
             var server = builder.AddPostgres("postgres");
@@ -87,6 +93,6 @@ public sealed class TestServers : IAsyncDisposable
         {
             await _app.DisposeAsync();
         }
-        _data.Dispose();
+        _ownData?.Dispose();
     }
 }

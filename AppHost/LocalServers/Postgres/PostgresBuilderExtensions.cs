@@ -15,7 +15,7 @@ public static class PostgresBuilderExtensions
         if (builder.Configuration.GetConnectionString(name) is { Length: > 0 } existing)
         {
             var server = new ExistingPostgresServerResource(name, existing);
-            return builder.AddExistingServer(server).WithPostgresReadiness(builder);
+            return builder.AddExistingServer(server).WithPostgresReadiness();
         }
 
         var dataDirectory = LocalServerPaths.ForPostgres(builder, name);
@@ -57,7 +57,7 @@ public static class PostgresBuilderExtensions
                 var logger = @event.Services.GetRequiredService<ResourceLoggerService>().GetLogger(server);
                 await install.InitializeAsync(await server.Password.GetValueAsync(cancellationToken) ?? "", logger, cancellationToken);
             })
-            .WithPostgresReadiness(builder);
+            .WithPostgresReadiness();
     }
 
     /// <summary>A database on the server, created when the server is ready; its connection string is the server's with <c>Database</c> set.</summary>
@@ -66,29 +66,21 @@ public static class PostgresBuilderExtensions
         var database = new PostgresDatabaseResource(name, databaseName ?? name, server.Resource);
         server.Resource.Databases[name] = database.DatabaseName;
 
-        string? connectionString = null;
-        server.ApplicationBuilder.Eventing.Subscribe<ConnectionStringAvailableEvent>(database, async (_, cancellationToken) =>
-            connectionString = await database.ConnectionStringExpression.GetValueAsync(cancellationToken));
-        var healthCheck = $"{name}_check";
-        server.ApplicationBuilder.Services.AddHealthChecks().AddNpgSql(
-            _ => connectionString ?? throw new InvalidOperationException($"{name}: connection string not available yet"), name: healthCheck);
         return server.ApplicationBuilder.AddResource(database)
             .WithInitialState(new CustomResourceSnapshot { ResourceType = "PostgreSQL database", State = KnownResourceStates.Waiting, Properties = [] })
-            .WithHealthCheck(healthCheck);
+            .WithConnectionStringHealthCheck((checks, check, connectionString) => checks.AddNpgSql(_ => connectionString(), name: check));
     }
 
     /// <summary>Health from a real query, and the databases created once the server answers.</summary>
-    private static IResourceBuilder<IPostgresServerResource> WithPostgresReadiness<T>(this IResourceBuilder<T> server, IDistributedApplicationBuilder builder)
+    private static IResourceBuilder<IPostgresServerResource> WithPostgresReadiness<T>(this IResourceBuilder<T> server)
         where T : IPostgresServerResource
     {
-        string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(server.Resource, async (_, cancellationToken) =>
-            connectionString = PostgresDatabaseResource.WithDatabase(
-                await server.Resource.ConnectionStringExpression.GetValueAsync(cancellationToken) ?? "", "postgres"));
+        var builder = server.ApplicationBuilder;
         builder.Eventing.Subscribe<ResourceReadyEvent>(server.Resource, async (@event, cancellationToken) =>
         {
             var logger = @event.Services.GetRequiredService<ResourceLoggerService>().GetLogger(server.Resource);
-            await CreateDatabasesAsync(connectionString!, server.Resource.Databases.Values, logger, cancellationToken);
+            var connectionString = await server.Resource.ConnectionStringExpression.GetValueAsync(cancellationToken) ?? "";
+            await CreateDatabasesAsync(Maintenance(connectionString), server.Resource.Databases.Values, logger, cancellationToken);
             // The databases exist now: announce their connection strings (the orchestrator does so only for children of
             // the processes it runs) and mark them Running, which starts their own health checks.
             var notifications = @event.Services.GetRequiredService<ResourceNotificationService>();
@@ -100,11 +92,12 @@ public static class PostgresBuilderExtensions
             }
         });
 
-        var healthCheck = $"{server.Resource.Name}_check";
-        builder.Services.AddHealthChecks().AddNpgSql(
-            _ => connectionString ?? throw new InvalidOperationException($"{server.Resource.Name}: connection string not available yet"), name: healthCheck);
-        return ((IResourceBuilder<IPostgresServerResource>)server).WithHealthCheck(healthCheck);
+        return (IResourceBuilder<IPostgresServerResource>)server.WithConnectionStringHealthCheck(
+            (checks, check, connectionString) => checks.AddNpgSql(_ => Maintenance(connectionString()), name: check));
     }
+
+    /// <summary>The server's own maintenance database: the connection string names no database of its own.</summary>
+    private static string Maintenance(string serverConnectionString) => PostgresDatabaseResource.WithDatabase(serverConnectionString, "postgres");
 
     private static async Task CreateDatabasesAsync(string connectionString, IEnumerable<string> databases, ILogger logger, CancellationToken cancellationToken)
     {

@@ -14,7 +14,7 @@ public static class RabbitMQBuilderExtensions
     {
         if (builder.Configuration.GetConnectionString(name) is { Length: > 0 } existing)
         {
-            return builder.AddExistingServer(new ExistingServerResource(name, existing)).WithRabbitMQHealthCheck(builder);
+            return builder.AddExistingServer(new ExistingServerResource(name, existing)).WithRabbitMQHealthCheck();
         }
 
         var epmdPath = new[] { "/usr/bin/epmd", "/usr/lib/erlang/bin/epmd" }.FirstOrDefault(File.Exists);
@@ -72,7 +72,7 @@ public static class RabbitMQBuilderExtensions
             })
             // Started without its own epmd listening, RabbitMQ would start a daemon epmd that outlives the AppHost.
             .WaitFor(epmd)
-            .WithRabbitMQHealthCheck(builder);
+            .WithRabbitMQHealthCheck();
     }
 
     /// <summary>The user, listeners and plugins; written at every start, readable by its owner only (it holds the password).</summary>
@@ -97,18 +97,11 @@ public static class RabbitMQBuilderExtensions
     }
 
     /// <summary>The health check Aspire's own RabbitMQ integration uses: an AMQP connection, opened once and kept.</summary>
-    private static IResourceBuilder<IResourceWithConnectionString> WithRabbitMQHealthCheck<T>(this IResourceBuilder<T> broker, IDistributedApplicationBuilder builder)
+    private static IResourceBuilder<IResourceWithConnectionString> WithRabbitMQHealthCheck<T>(this IResourceBuilder<T> broker)
         where T : IResourceWithConnectionString
     {
-        string? connectionString = null;
         IConnection? connection = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(broker.Resource, async (_, cancellationToken) =>
-            connectionString = await broker.Resource.ConnectionStringExpression.GetValueAsync(cancellationToken));
-        var healthCheck = $"{broker.Resource.Name}_check";
-        builder.Services.AddHealthChecks().AddRabbitMQ(async _ => connection ??= await new ConnectionFactory
-        {
-            Uri = new Uri(connectionString ?? throw new InvalidOperationException($"{broker.Resource.Name}: connection string not available yet")),
-        }.CreateConnectionAsync(), name: healthCheck);
-        return ((IResourceBuilder<IResourceWithConnectionString>)broker).WithHealthCheck(healthCheck);
+        return (IResourceBuilder<IResourceWithConnectionString>)broker.WithConnectionStringHealthCheck((checks, check, connectionString) =>
+            checks.AddRabbitMQ(async _ => connection ??= await new ConnectionFactory { Uri = new Uri(connectionString()) }.CreateConnectionAsync(), name: check));
     }
 }

@@ -12,7 +12,7 @@ public static class RedisBuilderExtensions
     {
         if (builder.Configuration.GetConnectionString(name) is { Length: > 0 } existing)
         {
-            return builder.AddExistingServer(new ExistingServerResource(name, existing)).WithRedisHealthCheck(builder);
+            return builder.AddExistingServer(new ExistingServerResource(name, existing)).WithRedisHealthCheck();
         }
         if (!File.Exists(RedisServerResource.ServerBinary))
         {
@@ -42,19 +42,12 @@ public static class RedisBuilderExtensions
                     """, cancellationToken);
                 File.SetUnixFileMode(redis.ConfigurationFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             })
-            .WithRedisHealthCheck(builder);
+            .WithRedisHealthCheck();
     }
 
     /// <summary>The health check Aspire's own Redis integration uses: PING over StackExchange.Redis.</summary>
-    private static IResourceBuilder<IResourceWithConnectionString> WithRedisHealthCheck<T>(this IResourceBuilder<T> redis, IDistributedApplicationBuilder builder)
-        where T : IResourceWithConnectionString
-    {
-        string? connectionString = null;
-        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis.Resource, async (_, cancellationToken) =>
-            connectionString = await redis.Resource.ConnectionStringExpression.GetValueAsync(cancellationToken));
-        var healthCheck = $"{redis.Resource.Name}_check";
-        builder.Services.AddHealthChecks().AddRedis(
-            _ => connectionString ?? throw new InvalidOperationException($"{redis.Resource.Name}: connection string not available yet"), name: healthCheck);
-        return ((IResourceBuilder<IResourceWithConnectionString>)redis).WithHealthCheck(healthCheck);
-    }
+    private static IResourceBuilder<IResourceWithConnectionString> WithRedisHealthCheck<T>(this IResourceBuilder<T> redis)
+        where T : IResourceWithConnectionString =>
+        (IResourceBuilder<IResourceWithConnectionString>)redis.WithConnectionStringHealthCheck(
+            (checks, check, connectionString) => checks.AddRedis(_ => connectionString(), name: check));
 }
