@@ -23,25 +23,31 @@ internal sealed class CrashRestarter(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var lastState = new Dictionary<string, string?>();
+        var last = new Dictionary<string, (string? State, bool StoppedOnPurpose, DateTime? HandledStop)>();
         await foreach (var change in notifications.WatchAsync(stoppingToken))
         {
             var state = change.Snapshot.State?.Text;
-            lastState.TryGetValue(change.ResourceId, out var previous);
-            lastState[change.ResourceId] = state;
-            if (state == previous || !change.Resource.TryGetLastAnnotation<RestartOnCrashAnnotation>(out var policy))
+            last.TryGetValue(change.ResourceId, out var seen);
+            var terminal = state == KnownResourceStates.Exited || state == KnownResourceStates.Finished;
+            // A process that dies as soon as it starts can be reported Finished twice in a row, with no Starting seen in
+            // between: its stop time, when known, tells one exit from the next.
+            var newExit = terminal && (change.Snapshot.StopTimeStamp is { } stop ? stop != seen.HandledStop : seen.State != state);
+            var stoppedOnPurpose = state == KnownResourceStates.Stopping
+                || (seen.StoppedOnPurpose && state != KnownResourceStates.Starting && state != KnownResourceStates.Running);
+            last[change.ResourceId] = (state, stoppedOnPurpose, newExit ? change.Snapshot.StopTimeStamp : seen.HandledStop);
+            if (!change.Resource.TryGetLastAnnotation<RestartOnCrashAnnotation>(out var policy))
             {
                 continue;
             }
             var crashes = _crashes.GetOrAdd(change.ResourceId, _ => new Crashes());
-            if (state == KnownResourceStates.Running)
+            if (state == KnownResourceStates.Running && seen.State != state)
             {
                 crashes.RunningSince = time.GetUtcNow();
             }
-            else if (previous is not null && previous != KnownResourceStates.Stopping
-                && (state == KnownResourceStates.Exited || state == KnownResourceStates.Finished)
+            else if (newExit && seen.State is not null && !stoppedOnPurpose && !crashes.Restarting
                 && !lifetime.ApplicationStopping.IsCancellationRequested)
             {
+                crashes.Restarting = true;
                 _ = RestartAsync(change, policy, crashes, stoppingToken);
             }
         }
@@ -84,6 +90,10 @@ internal sealed class CrashRestarter(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+        finally
+        {
+            crashes.Restarting = false;
+        }
     }
 
     private sealed class Crashes
@@ -93,5 +103,8 @@ internal sealed class CrashRestarter(
         public int InARow { get; set; }
 
         public int Total { get; set; }
+
+        /// <summary>A restart is waiting out its delay or running: exits reported meanwhile belong to the same crash.</summary>
+        public bool Restarting { get; set; }
     }
 }
