@@ -12,6 +12,8 @@ namespace Fleet.ServiceDefaults.Telemetry;
 
 internal static class TelemetryExtensions
 {
+    private static readonly string[] OtlpExporterClients = ["OtlpTraceExporter", "OtlpMetricExporter", "OtlpLogExporter"];
+
     /// <summary>
     /// Logs, metrics and traces through OpenTelemetry, exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
     /// is set (the AppHost sets it, with <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> and <c>OTEL_SERVICE_NAME</c>).
@@ -50,6 +52,15 @@ internal static class TelemetryExtensions
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             telemetry.UseOtlpExporter();
+            // The exporter sends through IHttpClientFactory, so the resilience handler every client gets would wrap it
+            // too: retries on top of the exporter's own, and on the way out a pipeline disposed before the last export,
+            // which then fails and is retried until its timeout, holding every stop for seconds.
+            foreach (var client in OtlpExporterClients)
+            {
+#pragma warning disable EXTEXP0001 // marked for evaluation, and the one way to take a default handler off one client
+                builder.Services.AddHttpClient(client).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+            }
         }
 
         return builder;

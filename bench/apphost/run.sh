@@ -9,7 +9,7 @@
 # "Every process it started" is tracked from /proc by procs.py (descendants, DCP's `--monitor <pid>` processes,
 # anything naming the run's data folder). One warm-up round, then RUNS (3) rounds; each round runs old cold,
 # new cold, old warm, new warm, and every other round starts with new.
-# Writes bench/results/apphost-<date>.md. Needs: git, dotnet, curl, python3, and for the new AppHost Debian's
+# Writes bench/results/apphost-<date>.md (or $OUT). Needs: git, dotnet, curl, python3, and for the new AppHost Debian's
 # postgresql, rabbitmq-server and redis-server.
 #   bench/apphost/run.sh                  RUNS=5 IDLE_SECONDS=20 OLD_COMMIT=040cb03 bench/apphost/run.sh
 # KEEP_LOGS=<folder> keeps every AppHost's output there (the rest of the run's folder is deleted).
@@ -188,7 +188,7 @@ row() { # label column phase [scale]
 count() { awk -F'\t' -v k="$1" -v c="$2" -v v="$3" '$1 > 0 && $2 == k && $c != "failed" && $c '"$4"' v' "$work/runs.tsv" | wc -l; }
 measured() { awk -F'\t' -v k="$1" '$1 > 0 && $2 == k && $4 != "failed"' "$work/runs.tsv" | wc -l; }
 
-out=bench/results/apphost-$(date -u +%Y-%m-%d).md
+out=${OUT:-bench/results/apphost-$(date -u +%Y-%m-%d).md}
 {
   echo "# AppHost: own orchestrator ($old_commit) against .NET Aspire ($(git rev-parse --short HEAD)) — $started"
   echo

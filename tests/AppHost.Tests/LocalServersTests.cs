@@ -6,6 +6,7 @@ using Fleet.AppHost.LocalServers.RabbitMQ;
 using Fleet.AppHost.LocalServers.Redis;
 using Fleet.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 using RabbitMQ.Client;
 using StackExchange.Redis;
@@ -56,6 +57,24 @@ public sealed class LocalServersTests
         }
         await using var cache = await ConnectionMultiplexer.ConnectAsync(await second.ConnectionStringAsync("redis"));
         (await cache.GetDatabase().StringGetAsync("kept")).ToString().Should().Be("yes");
+    }
+
+    [Fact]
+    public async Task Stopping_takes_the_management_statistics_handler_out_of_the_running_broker_first()
+    {
+        await using var servers = await TestServers.StartAsync(postgres: false, redis: false);
+        var model = servers.App.Services.GetRequiredService<DistributedApplicationModel>();
+        var broker = model.Resources.OfType<RabbitMQServerResource>().Single();
+        var epmd = model.Resources.OfType<EpmdResource>().Single();
+        var release = servers.App.Services.GetServices<IHostedService>().OfType<ManagementAgentRelease>().Single();
+        Task<string?> Handlers() => RabbitMQControl.EvalAsync(broker, epmd, "gen_event:which_handlers(rabbit_event).", TimeSpan.FromSeconds(30), default);
+
+        (await Handlers()).Should().Contain(ManagementAgentRelease.StatisticsHandler);
+
+        await release.StoppingAsync(default);
+
+        // Left in, the handler is taken out while the node stops, and waits 5 s there for the stopping node.
+        (await Handlers()).Should().NotBeNull("the broker still runs").And.NotContain(ManagementAgentRelease.StatisticsHandler);
     }
 
     [Fact]

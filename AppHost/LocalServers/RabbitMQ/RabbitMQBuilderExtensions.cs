@@ -1,5 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 
 namespace Fleet.AppHost.LocalServers.RabbitMQ;
@@ -41,6 +43,9 @@ public static class RabbitMQBuilderExtensions
             .WithTcpHealthCheck(builder, r => r.Endpoint)
             .WithParentRelationship(broker);
 
+        builder.Services.AddSingleton<IHostedService>(services =>
+            new ManagementAgentRelease(broker, epmdResource, services.GetRequiredService<ILogger<ManagementAgentRelease>>()));
+
         var data = broker.DataDirectory;
         return builder.AddResource(broker)
             .WithEndpoint(name: RabbitMQServerResource.AmqpEndpointName, scheme: "tcp", isProxied: false)
@@ -50,8 +55,7 @@ public static class RabbitMQBuilderExtensions
             {
                 var env = context.EnvironmentVariables;
                 env["HOME"] = data;
-                // A fixed node name: the message store lives under it, so it must not change between runs.
-                env["RABBITMQ_NODENAME"] = "fleet@localhost";
+                env["RABBITMQ_NODENAME"] = RabbitMQServerResource.NodeName;
                 env["RABBITMQ_NODE_IP_ADDRESS"] = "127.0.0.1";
                 env["RABBITMQ_NODE_PORT"] = broker.Amqp.Property(EndpointProperty.TargetPort);
                 env["RABBITMQ_DIST_PORT"] = broker.Distribution.Property(EndpointProperty.TargetPort);

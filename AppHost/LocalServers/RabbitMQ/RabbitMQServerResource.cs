@@ -5,6 +5,9 @@ public sealed class RabbitMQServerResource(string name, string dataDirectory, Pa
     : ExecutableResource(name, ServerScript, dataDirectory), IResourceWithConnectionString
 {
     public const string ServerScript = "/usr/lib/rabbitmq/bin/rabbitmq-server";
+    public const string ControlScript = "/usr/lib/rabbitmq/bin/rabbitmqctl";
+    // Fixed: the message store lives under the node's name, so it must not change between runs.
+    public const string NodeName = "fleet@localhost";
     public const string AmqpEndpointName = "tcp";
     public const string ManagementEndpointName = "management";
     public const string DistributionEndpointName = "dist";

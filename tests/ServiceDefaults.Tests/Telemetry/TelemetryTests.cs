@@ -85,6 +85,23 @@ public sealed class TelemetryTests
         collector.Bodies("/v1/logs").Should().Contain(body => Contains(body, serviceName) && Contains(body, "Serving item 5"));
     }
 
+    [Fact]
+    public async Task A_failed_export_is_left_to_the_exporter_and_not_retried_by_the_http_resilience_handler()
+    {
+        await using var collector = await OtlpCollector.StartAsync();
+        await using var app = await StartAppAsync(collector, $"sd-test-{Guid.NewGuid():N}");
+        collector.RefuseNext(1);
+        await SendAsync(app.GetTestClient(), "/items/5", ActivityTraceId.CreateRandom());
+
+        // The server span ends just after the answer: flush until the one export has been tried.
+        await FlushUntilAsync(app, () => collector.Refused > 0);
+
+        // With the handler every other client gets, the refused export would be sent again at once, and at a stop the
+        // last export would meet a pipeline already disposed and be retried until its timeout, holding the stop for seconds.
+        collector.Refused.Should().Be(1);
+        collector.Bodies("/v1/traces").Should().BeEmpty("the exporter itself retries only when told to (the AppHost tells it)");
+    }
+
     private static async Task<WebApplication> StartAppAsync(OtlpCollector collector, string serviceName)
     {
         var builder = TestApp.CreateBuilder([
@@ -137,6 +154,8 @@ public sealed class TelemetryTests
     private sealed class OtlpCollector : IAsyncDisposable
     {
         private readonly WebApplication _app;
+        private int _toRefuse;
+        private int _refused;
 
         private OtlpCollector(WebApplication app) => _app = app;
 
@@ -145,6 +164,12 @@ public sealed class TelemetryTests
         public string Url => _app.Urls.First();
 
         public IEnumerable<byte[]> Bodies(string path) => Requests.Where(r => r.Path == path).Select(r => r.Body);
+
+        /// <summary>How many exports were answered 503.</summary>
+        public int Refused => Volatile.Read(ref _refused);
+
+        /// <summary>Answers the next <paramref name="count"/> exports with 503, as a collector that is restarting would.</summary>
+        public void RefuseNext(int count) => Volatile.Write(ref _toRefuse, count);
 
         public static async Task<OtlpCollector> StartAsync()
         {
@@ -155,6 +180,11 @@ public sealed class TelemetryTests
             var collector = new OtlpCollector(app);
             app.MapPost("/v1/{signal}", async (HttpRequest request) =>
             {
+                if (request.Path == "/v1/traces" && Interlocked.Decrement(ref collector._toRefuse) >= 0)
+                {
+                    Interlocked.Increment(ref collector._refused);
+                    return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+                }
                 using var body = new MemoryStream();
                 await request.Body.CopyToAsync(body);
                 collector.Requests.Enqueue((request.Path, request.ContentType, body.ToArray()));
