@@ -103,10 +103,8 @@ public sealed class RabbitMQPublisher(IServiceProvider services, IOptions<Rabbit
                 _channel = null;
             }
 
-            // Aspire opens the connection when it is first resolved, blocking (with retries) until the broker
-            // answers: resolve it here, on first use and off the caller's thread, so that a broker that is down
-            // makes publishes fail rather than the service's start-up.
-            var connection = await Task.Run(services.GetRequiredService<IConnection>, cancellationToken);
+            // Resolved on first use, so that a broker that is down makes publishes fail rather than the service's start-up.
+            var connection = await services.GetRabbitMQConnectionAsync(cancellationToken);
             if (!_exchangesDeclared && options.Value.DeclareExchanges)
             {
                 await FleetExchanges.DeclareAsync(connection, cancellationToken);

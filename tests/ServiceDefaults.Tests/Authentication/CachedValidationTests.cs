@@ -1,3 +1,4 @@
+using Fleet.Testing;
 using System.Net;
 using System.Net.Http.Headers;
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Fleet.ServiceDefaultsTests.Authentication;
+namespace Fleet.Testing;
 
 /// <summary>
 /// Stands in for AuthService on a real Kestrel socket: serves a JWKS of the keys it signs with and an RFC 7662

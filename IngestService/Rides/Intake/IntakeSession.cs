@@ -1,0 +1,131 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+using Fleet.IngestService.Rides.Queue;
+
+namespace Fleet.IngestService.Rides.Intake;
+
+/// <summary>
+/// One request being taken in: its rides are cut into parts of <see cref="IntakeOptions.PartSize"/> and queued, the
+/// last part carrying the request's summary. Queued as they come (<see cref="IntakeMode.Queue"/>), or, for a request
+/// that is all-or-nothing but too long to hold in memory, spooled to disk and queued only once its end was read and
+/// every row passed (<see cref="IntakeMode.Spool"/>).
+/// </summary>
+internal sealed class IntakeSession : IAsyncDisposable
+{
+    private const int PartsInFlight = 8;
+
+    private readonly RideQueue _queue;
+    private readonly IntakeOptions _options;
+    private readonly List<Ride> _buffer;
+    private readonly List<Task> _inFlight = [];
+    private readonly FileStream? _spool;
+    private int _parts;
+
+    public IntakeSession(RideQueue queue, IntakeOptions options, IntakeMode mode, string clientId, string format, DateTimeOffset receivedAt)
+    {
+        _queue = queue;
+        _options = options;
+        _buffer = new List<Ride>(options.PartSize);
+        ClientId = clientId;
+        Format = format;
+        ReceivedAt = receivedAt;
+        if (mode == IntakeMode.Spool)
+        {
+            Directory.CreateDirectory(options.SpoolDirectory);
+            _spool = new FileStream(Path.Combine(options.SpoolDirectory, $"{TrackingId:N}.spool"), FileMode.CreateNew, FileAccess.ReadWrite,
+                FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        }
+    }
+
+    public Guid TrackingId { get; } = Guid.CreateVersion7();
+
+    public string ClientId { get; }
+
+    public string Format { get; }
+
+    public DateTimeOffset ReceivedAt { get; }
+
+    public int RowsAccepted { get; private set; }
+
+    public async ValueTask AddAsync(Ride ride, CancellationToken cancellationToken)
+    {
+        if (_buffer.Count == _options.PartSize)
+        {
+            // Only a full part is sent before the end: the last one, however short, goes with the summary.
+            await SendAsync(Batch([.. _buffer], summary: null), cancellationToken);
+            _buffer.Clear();
+        }
+        _buffer.Add(ride);
+        RowsAccepted++;
+    }
+
+    /// <summary>Queues the last part with the request's summary, and returns once the broker has confirmed every part.</summary>
+    public async Task<RequestSummary> CompleteAsync(int rowsReceived, RowErrors errors, CancellationToken cancellationToken)
+    {
+        var summary = new RequestSummary(Format, _parts + 1, rowsReceived, RowsAccepted, errors.Rows, errors.Listed);
+        await SendAsync(Batch([.. _buffer], summary), cancellationToken);
+        await Task.WhenAll(_inFlight);
+        if (_spool is not null)
+        {
+            await PublishSpooledAsync(cancellationToken);
+        }
+        return summary;
+    }
+
+    private RideBatch Batch(Ride[] rides, RequestSummary? summary) => new(TrackingId, ClientId, ReceivedAt, _parts++, rides, summary);
+
+    private async Task SendAsync(RideBatch batch, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(batch, RideQueueJson.Default.RideBatch);
+        if (_spool is null)
+        {
+            await PublishAsync(batch.Part, body, cancellationToken);
+            return;
+        }
+        var length = new byte[sizeof(int)];
+        BinaryPrimitives.WriteInt32LittleEndian(length, body.Length);
+        await _spool.WriteAsync(length, cancellationToken);
+        await _spool.WriteAsync(body, cancellationToken);
+    }
+
+    private async Task PublishAsync(int part, byte[] body, CancellationToken cancellationToken)
+    {
+        _inFlight.Add(_queue.EnqueueAsync(TrackingId, part, body, cancellationToken));
+        if (_inFlight.Count >= PartsInFlight)
+        {
+            var done = await Task.WhenAny(_inFlight);
+            _inFlight.Remove(done);
+            await done; // a refused part ends the request
+        }
+    }
+
+    private async Task PublishSpooledAsync(CancellationToken cancellationToken)
+    {
+        _spool!.Position = 0;
+        var length = new byte[sizeof(int)];
+        for (var part = 0; await _spool.ReadAtLeastAsync(length, length.Length, throwOnEndOfStream: false, cancellationToken) == length.Length; part++)
+        {
+            var body = new byte[BinaryPrimitives.ReadInt32LittleEndian(length)];
+            await _spool.ReadExactlyAsync(body, cancellationToken);
+            await PublishAsync(part, body, cancellationToken);
+        }
+        await Task.WhenAll(_inFlight);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_spool is not null)
+        {
+            await _spool.DisposeAsync();
+        }
+    }
+}
+
+internal enum IntakeMode
+{
+    /// <summary>Parts are queued as they fill.</summary>
+    Queue,
+
+    /// <summary>Parts wait on disk until the request is complete and valid.</summary>
+    Spool,
+}
