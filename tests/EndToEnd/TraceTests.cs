@@ -49,7 +49,7 @@ public sealed class TraceTests(FleetSystem fleet)
     }
 
     /// <summary>Every <c>service.name</c> attribute value anywhere in an OTLP JSON document.</summary>
-    private static IEnumerable<string> ServiceNames(JsonElement element)
+    internal static IEnumerable<string> ServiceNames(JsonElement element)
     {
         if (element.ValueKind == JsonValueKind.Object)
         {

@@ -1,5 +1,8 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
@@ -69,6 +72,22 @@ public sealed class FleetSystem : IAsyncLifetime
     public async Task<string> SecretAsync(string name) =>
         await App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().Single(p => p.Name == name)
             .GetValueAsync(CancellationToken.None) ?? throw new InvalidOperationException($"{name} has no value");
+
+    /// <summary>A client_credentials token for a seeded machine client (its secret named <c>{clientId}-client-secret</c>), through the gateway.</summary>
+    public async Task<string> ClientTokenAsync(string clientId, string scope)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/auth/connect/token")
+        {
+            Content = new FormUrlEncodedContent([new("grant_type", "client_credentials"), new("scope", scope)]),
+        };
+        var secret = await SecretAsync($"{clientId}-client-secret");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(clientId)}:{Uri.EscapeDataString(secret)}")));
+        using var response = await Gateway.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        response.EnsureSuccessStatusCode();
+        return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
+    }
 
     public async Task DisposeAsync()
     {
