@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Fleet.IngestService.Data;
+using Fleet.IngestService.Rides.Analytics;
 using Fleet.IngestService.Rides.Intake;
 using Fleet.IngestService.Rides.Queue;
 using Fleet.IngestService.Rides.Reads;
@@ -11,7 +12,7 @@ namespace Fleet.IngestService;
 
 public static class IngestServiceExtensions
 {
-    /// <summary>Ride intake, the queue, storage (the consumer) and reads. Needs ridesdb and rabbitmq registered first.</summary>
+    /// <summary>Ride intake, the queue, storage (the consumer), reads and analytics. Needs ridesdb and rabbitmq registered first.</summary>
     public static IHostApplicationBuilder AddIngestService(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.SectionName)
@@ -26,11 +27,13 @@ public static class IngestServiceExtensions
         builder.Services.AddSingleton<RideIntake>();
         builder.Services.AddSingleton<RideBatchWriter>();
         builder.Services.AddHostedService<RideStorageConsumer>();
+        builder.Services.AddSingleton<RideAnalytics>();
         return builder;
     }
 
     public static IEndpointRouteBuilder MapIngestEndpoints(this IEndpointRouteBuilder routes) => routes
         .MapIntakeEndpoints()
         .MapTrackingEndpoints()
-        .MapRideReadEndpoints();
+        .MapRideReadEndpoints()
+        .MapAnalyticsEndpoints();
 }
