@@ -79,15 +79,19 @@ public sealed class RideStorageConsumer(
         };
         await channel.BasicConsumeAsync(RideQueues.Rides, autoAck: false, consumer, stoppingToken);
 
-        using var depth = new PeriodicTimer(TimeSpan.FromSeconds(5));
-        var reportDepth = ReportQueueDepthAsync(channel, depth, stoppingToken);
+        // Until the channel is lost: then this returns, the channel is closed (what it held unacknowledged goes back to
+        // the queue) and a new one is opened.
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var reportDepth = ReportQueueDepthAsync(channel, session.Token);
         var reader = deliveries.Reader;
         while (await reader.WaitToReadAsync(stoppingToken))
         {
             var batch = await GatherAsync(reader, stoppingToken);
             await StoreAsync(channel, batch, () => Volatile.Read(ref epoch), stoppingToken);
         }
+        await session.CancelAsync();
         await reportDepth;
+        logger.LogWarning("Ride storage lost its channel; consuming again on a new one");
     }
 
     private async Task<List<Delivery>> GatherAsync(ChannelReader<Delivery> reader, CancellationToken stoppingToken)
@@ -230,8 +234,9 @@ public sealed class RideStorageConsumer(
         }
     }
 
-    private async Task ReportQueueDepthAsync(IChannel channel, PeriodicTimer timer, CancellationToken stoppingToken)
+    private async Task ReportQueueDepthAsync(IChannel channel, CancellationToken stoppingToken)
     {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
         try
         {
             do
