@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
@@ -22,6 +23,11 @@ internal static class ProblemDetailsExtensions
         {
             var problem = context.ProblemDetails;
             problem.Instance ??= context.HttpContext.Request.Path;
+            if (problem.Status == StatusCodes.Status503ServiceUnavailable && IsTransientDatabaseFailure(context.Exception))
+            {
+                problem.Detail = "The database is briefly unavailable; send the request again.";
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+            }
 
             // The plain trace id (what a trace search takes), rather than ASP.NET Core's default full activity id.
             if (Activity.Current is { } activity)
@@ -32,9 +38,13 @@ internal static class ProblemDetailsExtensions
 
         builder.Services.Configure<ExceptionHandlerOptions>(options =>
         {
-            options.StatusCodeSelector = exception => exception is BadHttpRequestException badRequest
-                ? badRequest.StatusCode
-                : StatusCodes.Status500InternalServerError;
+            // A database that is restarting (its pooled connections broken) is unavailable, not broken: 503, not 500.
+            options.StatusCodeSelector = exception => exception switch
+            {
+                BadHttpRequestException badRequest => badRequest.StatusCode,
+                _ when IsTransientDatabaseFailure(exception) => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            };
 
             // A client's bad input is not a server error worth an error log and an exception metric.
             options.SuppressDiagnosticsCallback = context => context.Exception is BadHttpRequestException;
@@ -44,6 +54,14 @@ internal static class ProblemDetailsExtensions
         builder.Services.AddSingleton<IDeveloperPageExceptionFilter, DeveloperPageProblemFilter>();
         return builder;
     }
+
+    /// <summary>A database failure its provider calls transient, thrown as it is or wrapped (as EF Core does without retries).</summary>
+    private static bool IsTransientDatabaseFailure(Exception? exception) => exception switch
+    {
+        null => false,
+        DbException database => database.IsTransient,
+        _ => IsTransientDatabaseFailure(exception.InnerException),
+    };
 
     /// <summary>
     /// Puts the exception handler and status-code pages at the start of the pipeline, ahead of

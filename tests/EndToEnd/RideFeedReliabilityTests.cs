@@ -18,7 +18,7 @@ namespace Fleet.EndToEnd;
 /// What is acknowledged is stored, whatever dies on the way: a sustained feed through the gateway while a consumer
 /// replica is killed mid-batch, RabbitMQ is restarted and PostgreSQL is restarted.
 /// </summary>
-[Collection(FleetCollection.Name)]
+[Collection(DisruptedFleetCollection.Name)]
 public sealed class RideFeedReliabilityTests(FleetSystem fleet, ITestOutputHelper output)
 {
     private const int Batches = 200;

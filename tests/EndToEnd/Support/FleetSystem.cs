@@ -112,3 +112,10 @@ public sealed class FleetCollection : ICollectionFixture<FleetSystem>
 {
     public const string Name = "fleet";
 }
+
+/// <summary>A system of its own, for tests that kill and restart its servers: the others should not meet the aftermath.</summary>
+[CollectionDefinition(Name)]
+public sealed class DisruptedFleetCollection : ICollectionFixture<FleetSystem>
+{
+    public const string Name = "fleet, disrupted";
+}

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace Fleet.ServiceDefaultsTests.Problems;
 
@@ -24,6 +25,12 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
         _app = builder.Build();
         _app.MapGet("/boom", string () => throw new InvalidOperationException(Secret));
         _app.MapGet("/bad", string () => throw new BadHttpRequestException("The id is malformed."));
+        _app.MapGet("/database-down", async () =>
+        {
+            await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={TestApp.ClosedPort()};Username=x;Password=y;Timeout=2");
+            await connection.OpenAsync();
+            return "unreachable";
+        });
         _app.MapPost("/rides", (Ride ride) => Results.Ok(ride));
         _app.MapDefaultEndpoints();
         await _app.StartAsync();
@@ -46,6 +53,15 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
         problem.GetProperty("instance").GetString().Should().Be("/boom");
         var text = problem.GetRawText();
         text.Should().NotContain(Secret).And.NotContain("InvalidOperationException").And.NotContain(" at ");
+    }
+
+    [Fact]
+    public async Task A_database_that_cannot_be_reached_is_a_503_problem_with_retry_after_not_a_500()
+    {
+        var response = await _client.GetAsync("/database-down");
+
+        await ProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+        response.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(1));
     }
 
     [Fact]
