@@ -10,6 +10,12 @@ public sealed class GatewayRateLimitOptions
     /// <summary>Per client (the token's <c>client_id</c>, else <c>sub</c>).</summary>
     public RateLimitTier Authenticated { get; set; } = new() { PermitsPerSecond = 500, Burst = 1000 };
 
+    /// <summary>
+    /// Machine clients with a limit of their own, by client id, instead of <see cref="Authenticated"/>: a feed that is
+    /// meant to send thousands of requests a second (<c>xrides</c>) is not held to what suits an interactive client.
+    /// </summary>
+    public Dictionary<string, RateLimitTier> Clients { get; set; } = [];
+
     /// <summary>Per remote IP address, for callers without a valid token (e.g. <c>/auth/connect/token</c>).</summary>
     public RateLimitTier Anonymous { get; set; } = new() { PermitsPerSecond = 20, Burst = 50 };
 }

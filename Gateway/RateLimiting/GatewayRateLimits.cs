@@ -58,7 +58,7 @@ public static class GatewayRateLimits
                 var subject = user.FindFirst(FleetClaims.Subject)?.Value;
                 return user.HasClaim(c => c.Type == FleetClaims.Roles) && subject is not null
                     ? TokenBucket($"user:{clientId}:{subject}", settings.Authenticated)
-                    : TokenBucket($"client:{clientId}", settings.Authenticated);
+                    : TokenBucket($"client:{clientId}", settings.Clients.GetValueOrDefault(clientId) ?? settings.Authenticated);
             }
 
             return TokenBucket($"ip:{httpContext.Connection.RemoteIpAddress}", settings.Anonymous);

@@ -34,6 +34,8 @@ public sealed class RateLimitTests : IAsyncLifetime
                 ["Gateway:RateLimits:Authenticated:Burst"] = $"{Burst}",
                 ["Gateway:RateLimits:Anonymous:PermitsPerSecond"] = "1",
                 ["Gateway:RateLimits:Anonymous:Burst"] = $"{Burst}",
+                ["Gateway:RateLimits:Clients:feed:PermitsPerSecond"] = "1",
+                ["Gateway:RateLimits:Clients:feed:Burst"] = $"{Burst * 2}",
             }),
             checkTokens: true);
     }
@@ -55,13 +57,13 @@ public sealed class RateLimitTests : IAsyncLifetime
     [Fact]
     public async Task A_client_over_its_limit_gets_a_429_problem_with_Retry_After_while_other_clients_pass()
     {
-        var xrides = _tokens.Create("xrides");
+        var client = _tokens.Create("reports");
         for (var i = 0; i < Burst; i++)
         {
-            (await GetRideAsync(_gateway.Client, xrides)).StatusCode.Should().Be(HttpStatusCode.OK);
+            (await GetRideAsync(_gateway.Client, client)).StatusCode.Should().Be(HttpStatusCode.OK);
         }
 
-        var refused = await GetRideAsync(_gateway.Client, _tokens.Create("xrides")); // another token, same client
+        var refused = await GetRideAsync(_gateway.Client, _tokens.Create("reports")); // another token, same client
 
         refused.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
         refused.Headers.RetryAfter!.Delta.Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(1));
@@ -71,6 +73,18 @@ public sealed class RateLimitTests : IAsyncLifetime
 
         (await GetRideAsync(_gateway.Client, _tokens.Create("other-client"))).StatusCode.Should().Be(HttpStatusCode.OK, "each client has its own bucket");
         (await _gateway.Client.PostAsync("/auth/connect/token", null)).StatusCode.Should().Be(HttpStatusCode.OK, "anonymous callers are counted per IP, apart from clients");
+    }
+
+    [Fact]
+    public async Task A_machine_client_with_a_limit_of_its_own_is_held_to_that_one()
+    {
+        var feed = _tokens.Create("feed");
+        for (var i = 0; i < Burst * 2; i++)
+        {
+            (await GetRideAsync(_gateway.Client, feed)).StatusCode.Should().Be(HttpStatusCode.OK, $"request {i + 1} is within the feed's own burst");
+        }
+
+        (await GetRideAsync(_gateway.Client, feed)).StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
     }
 
     [Fact]
