@@ -76,14 +76,15 @@ for (var round = 0; round <= rounds; round++)
 
 static double Median(List<double> values) { var s = values.Order().ToList(); return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2; }
 string Cell(string name) => $"{Median(figures[name]):0.0} ({figures[name].Min():0.0}–{figures[name].Max():0.0})";
-string Ratio(string name) => $"{Median(figures[name]) / Median(figures["copy rides/s"]):0.00}";
+// The ratio of each round against the COPY of the same round, then their median: this machine is noisy.
+string Ratio(string name) => $"{Median([.. figures[name].Zip(figures["copy rides/s"], (rides, copy) => rides / copy)]):0.00}";
 var machine = $"{Environment.ProcessorCount} cores, {File.ReadLines("/proc/cpuinfo").First(l => l.StartsWith("model name")).Split(':')[1].Trim()}, " +
-    $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, load at end {File.ReadAllText("/proc/loadavg")[..14]}";
+    $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, load average at the end {string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3])}";
 var text = new StringBuilder()
     .AppendLine($"# Ride feed end to end — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC").AppendLine()
     .AppendLine($"Machine: {machine}. The whole system as `./fleet run` starts it (Development, two IngestService replicas, dashboard on), ")
     .AppendLine("reached through the gateway with the xrides client's token and rate limit. One warm-up round, then " +
-        $"{rounds} rounds alternating the order of the cases. Cells: median (min–max).").AppendLine()
+        $"{rounds} rounds alternating the order of the cases. Cells: median (min–max); vs COPY: the median of each round's ratio.").AppendLine()
     .AppendLine("| case | figure | vs COPY |").AppendLine("|---|---|---|")
     .AppendLine($"| baseline: binary COPY of {Batches * BatchSize:N0} rides into rides.rides, rides/s | {Cell("copy rides/s")} | 1.00 |")
     .AppendLine($"| JSON, {Batches} batches of {BatchSize:N0}, {Senders} senders, first send to last stored, rides/s | {Cell("json rides/s")} | {Ratio("json rides/s")} |")
