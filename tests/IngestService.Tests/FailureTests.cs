@@ -15,7 +15,7 @@ public sealed class FailureTests(IngestFixture fleet)
     public async Task Without_a_broker_to_confirm_the_answer_is_503_with_retry_after_never_202()
     {
         using var brokerless = fleet.CreateFactory(
-            ("ConnectionStrings:rabbitmq", $"amqp://fleet:x@127.0.0.1:{ClosedPort()}"),
+            ("ConnectionStrings:rabbitmq", $"amqp://fleet:x@127.0.0.1:{LoopbackPort.Unused()}"),
             ("Rides:Intake:ConfirmTimeout", "00:00:02"));
 
         var response = await fleet.Client(factory: brokerless).PostAsJsonAsync("/rides", Rides.Json(Rides.NewId()));
@@ -63,12 +63,5 @@ public sealed class FailureTests(IngestFixture fleet)
         var dead = await inspect.BasicGetAsync("ingest.rides.dead", autoAck: true);
         dead.Should().NotBeNull("the message waits in the dead-letter queue for an operator");
         Encoding.UTF8.GetString(dead!.Body.Span).Should().Contain(trackingId.ToString());
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

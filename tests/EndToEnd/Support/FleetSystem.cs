@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Aspire.Hosting;
@@ -34,10 +32,10 @@ public sealed class FleetSystem : IAsyncLifetime
         string[] args =
         [
             "--DataDirectory", _data.Path,
-            "--GatewayPort", FreePort().ToString(),
-            "--ASPNETCORE_URLS", $"http://localhost:{FreePort()}",
-            "--ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", $"http://localhost:{FreePort()}",
-            "--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", $"http://localhost:{FreePort()}",
+            "--GatewayPort", LoopbackPort.Unused().ToString(),
+            "--ASPNETCORE_URLS", $"http://localhost:{LoopbackPort.Unused()}",
+            "--ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL", $"http://localhost:{LoopbackPort.Unused()}",
+            "--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL", $"http://localhost:{LoopbackPort.Unused()}",
             "--ASPIRE_ALLOW_UNSECURED_TRANSPORT", "true",
             "--ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS", "true",
         ];
@@ -97,13 +95,6 @@ public sealed class FleetSystem : IAsyncLifetime
             await App.DisposeAsync();
         }
         _data.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 

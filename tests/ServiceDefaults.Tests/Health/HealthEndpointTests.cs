@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Fleet.ServiceDefaultsTests.Postgres.Widgets;
 using Fleet.ServiceDefaultsTests.Support;
+using Fleet.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
@@ -49,9 +50,9 @@ public sealed class HealthEndpointTests(InfrastructureFixture infrastructure)
     {
         await using var app = await StartAsync(
             [
-                new("ConnectionStrings:rabbitmq", $"amqp://guest:guest@127.0.0.1:{TestApp.ClosedPort()}/"),
+                new("ConnectionStrings:rabbitmq", $"amqp://guest:guest@127.0.0.1:{LoopbackPort.Unused()}/"),
                 new("Aspire:RabbitMQ:Client:MaxConnectRetryCount", "0"),
-                new("ConnectionStrings:redis", $"127.0.0.1:{TestApp.ClosedPort()},connectTimeout=500"),
+                new("ConnectionStrings:redis", $"127.0.0.1:{LoopbackPort.Unused()},connectTimeout=500"),
             ],
             builder =>
             {
@@ -76,7 +77,7 @@ public sealed class HealthEndpointTests(InfrastructureFixture infrastructure)
     public async Task Development_responses_include_the_error()
     {
         var builder = TestApp.CreateBuilder(
-            [new("ConnectionStrings:redis", $"127.0.0.1:{TestApp.ClosedPort()},connectTimeout=500")],
+            [new("ConnectionStrings:redis", $"127.0.0.1:{LoopbackPort.Unused()},connectTimeout=500")],
             environment: "Development");
         builder.AddServiceDefaults();
         builder.AddRedisClient("redis");

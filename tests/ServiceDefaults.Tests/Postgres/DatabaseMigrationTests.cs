@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Fleet.ServiceDefaultsTests.Postgres.Widgets;
 using Fleet.ServiceDefaultsTests.Support;
+using Fleet.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -62,7 +63,7 @@ public sealed class DatabaseMigrationTests(InfrastructureFixture infrastructure)
     public async Task An_unreachable_database_makes_health_503_but_not_alive()
     {
         var builder = TestApp.CreateBuilder([
-            new("ConnectionStrings:testdb", $"Host=127.0.0.1;Port={TestApp.ClosedPort()};Database=x;Username=x;Password=x;Timeout=2"),
+            new("ConnectionStrings:testdb", $"Host=127.0.0.1;Port={LoopbackPort.Unused()};Database=x;Username=x;Password=x;Timeout=2"),
         ]);
         builder.AddServiceDefaults();
         builder.AddNpgsqlDbContext<WidgetsDbContext>("testdb", configureDbContextOptions: WidgetsDbContext.Configure);

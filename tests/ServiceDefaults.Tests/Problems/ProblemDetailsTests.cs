@@ -1,8 +1,9 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
+using System.Net;
 using System.Text.Json;
+using System.Text;
 using Fleet.ServiceDefaultsTests.Support;
+using Fleet.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
@@ -27,7 +28,7 @@ public sealed class ProblemDetailsTests : IAsyncLifetime
         _app.MapGet("/bad", string () => throw new BadHttpRequestException("The id is malformed."));
         _app.MapGet("/database-down", async () =>
         {
-            await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={TestApp.ClosedPort()};Username=x;Password=y;Timeout=2");
+            await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={LoopbackPort.Unused()};Username=x;Password=y;Timeout=2");
             await connection.OpenAsync();
             return "unreachable";
         });

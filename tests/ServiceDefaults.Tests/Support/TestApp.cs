@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
@@ -26,13 +24,5 @@ public static class TestApp
         // the problem's traceId, only when someone listens), but the console shows only critical events.
         builder.Logging.SetMinimumLevel(LogLevel.Critical);
         return builder;
-    }
-
-    /// <summary>A loopback port nothing listens on, for "the dependency is down" tests.</summary>
-    public static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
