@@ -78,13 +78,9 @@ internal static class CsvIntake
             return intake.BrokerFailed(exception, session, context);
         }
 
-        if ((errors.Rows > 0 && !partial) || (session.RowsAccepted == 0 && errors.Rows > 0))
+        if (IntakeProblems.Refusal(errors, rowsReceived, session.RowsAccepted, partial) is { } refusal)
         {
-            return IntakeProblems.InvalidRows(errors, rowsReceived, partial);
-        }
-        if (session.RowsAccepted == 0)
-        {
-            return IntakeProblems.NoRides();
+            return refusal;
         }
         try
         {

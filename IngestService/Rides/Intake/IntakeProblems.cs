@@ -30,8 +30,17 @@ internal static class IntakeProblems
         detail: $"At most {maxBytes} bytes per request. Nothing was queued.",
         extensions: Errors("body", $"at most {maxBytes} bytes"));
 
+    /// <summary>
+    /// Why a request read to its end is refused, or null when it is taken: a row broke the rules and the request is all
+    /// or nothing, or no row at all is left to queue.
+    /// </summary>
+    public static ProblemHttpResult? Refusal(RowErrors errors, int rowsReceived, int rowsAccepted, bool partial) =>
+        errors.Rows > 0 && (!partial || rowsAccepted == 0) ? InvalidRows(errors, rowsReceived, partial)
+        : rowsAccepted == 0 ? NoRides()
+        : null;
+
     /// <summary>Rows broke the rules; <c>row_errors</c> lists row, field and reason (the first few), <c>invalid_rows</c> counts them all.</summary>
-    public static ProblemHttpResult InvalidRows(RowErrors errors, int rowsReceived, bool partial) => TypedResults.Problem(
+    private static ProblemHttpResult InvalidRows(RowErrors errors, int rowsReceived, bool partial) => TypedResults.Problem(
         statusCode: StatusCodes.Status400BadRequest,
         title: partial ? "No row of the request is valid" : "The request has invalid rows",
         detail: $"{errors.Rows} of {rowsReceived} rows are invalid ({errors.Count} errors, {errors.Listed.Count} listed). Nothing was queued" +
@@ -44,7 +53,7 @@ internal static class IntakeProblems
             ["row_errors"] = errors.Listed,
         });
 
-    public static ProblemHttpResult NoRides() => TypedResults.Problem(
+    private static ProblemHttpResult NoRides() => TypedResults.Problem(
         statusCode: StatusCodes.Status400BadRequest,
         title: "The request has no ride",
         detail: "Send at least one ride. Nothing was queued.",

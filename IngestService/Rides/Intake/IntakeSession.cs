@@ -18,7 +18,8 @@ internal sealed class IntakeSession : IAsyncDisposable
     private readonly IntakeOptions _options;
     private readonly List<Ride> _buffer;
     private readonly List<Task> _inFlight = [];
-    private readonly FileStream? _spool;
+    private readonly IntakeMode _mode;
+    private FileStream? _spool;
     private int _parts;
 
     public IntakeSession(RideQueue queue, IntakeOptions options, IntakeMode mode, string clientId, string format, DateTimeOffset receivedAt)
@@ -29,12 +30,7 @@ internal sealed class IntakeSession : IAsyncDisposable
         ClientId = clientId;
         Format = format;
         ReceivedAt = receivedAt;
-        if (mode == IntakeMode.Spool)
-        {
-            Directory.CreateDirectory(options.SpoolDirectory);
-            _spool = new FileStream(Path.Combine(options.SpoolDirectory, $"{TrackingId:N}.spool"), FileMode.CreateNew, FileAccess.ReadWrite,
-                FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
-        }
+        _mode = mode;
     }
 
     public Guid TrackingId { get; } = Guid.CreateVersion7();
@@ -63,12 +59,14 @@ internal sealed class IntakeSession : IAsyncDisposable
     public async Task<RequestSummary> CompleteAsync(int rowsReceived, RowErrors errors, CancellationToken cancellationToken)
     {
         var summary = new RequestSummary(Format, _parts + 1, rowsReceived, RowsAccepted, errors.Rows, errors.Listed);
-        await SendAsync(Batch([.. _buffer], summary), cancellationToken);
-        await Task.WhenAll(_inFlight);
+        var last = Batch([.. _buffer], summary);
         if (_spool is not null)
         {
             await PublishSpooledAsync(cancellationToken);
         }
+        // The request is complete and valid: its last part has nothing to wait for.
+        await PublishAsync(last.Part, JsonSerializer.SerializeToUtf8Bytes(last, RideQueueJson.Default.RideBatch), cancellationToken);
+        await Task.WhenAll(_inFlight);
         return summary;
     }
 
@@ -77,11 +75,13 @@ internal sealed class IntakeSession : IAsyncDisposable
     private async Task SendAsync(RideBatch batch, CancellationToken cancellationToken)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(batch, RideQueueJson.Default.RideBatch);
-        if (_spool is null)
+        if (_mode == IntakeMode.Queue)
         {
             await PublishAsync(batch.Part, body, cancellationToken);
             return;
         }
+        // Opened with the first full part: a request that fits in one part never touches the disk.
+        _spool ??= OpenSpool();
         var length = new byte[sizeof(int)];
         BinaryPrimitives.WriteInt32LittleEndian(length, body.Length);
         await _spool.WriteAsync(length, cancellationToken);
@@ -99,6 +99,13 @@ internal sealed class IntakeSession : IAsyncDisposable
         }
     }
 
+    private FileStream OpenSpool()
+    {
+        Directory.CreateDirectory(_options.SpoolDirectory);
+        return new FileStream(Path.Combine(_options.SpoolDirectory, $"{TrackingId:N}.spool"), FileMode.CreateNew, FileAccess.ReadWrite,
+            FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+    }
+
     private async Task PublishSpooledAsync(CancellationToken cancellationToken)
     {
         _spool!.Position = 0;
@@ -109,7 +116,6 @@ internal sealed class IntakeSession : IAsyncDisposable
             await _spool.ReadExactlyAsync(body, cancellationToken);
             await PublishAsync(part, body, cancellationToken);
         }
-        await Task.WhenAll(_inFlight);
     }
 
     public async ValueTask DisposeAsync()

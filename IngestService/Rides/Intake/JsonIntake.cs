@@ -54,13 +54,9 @@ internal static class JsonIntake
                 errors.Take(scratch);
             }
 
-            if ((errors.Rows > 0 && !partial) || (rides.Count == 0 && errors.Rows > 0))
+            if (IntakeProblems.Refusal(errors, rowsReceived, rides.Count, partial) is { } refusal)
             {
-                return IntakeProblems.InvalidRows(errors, rowsReceived, partial && rides.Count == 0);
-            }
-            if (rides.Count == 0)
-            {
-                return IntakeProblems.NoRides();
+                return refusal;
             }
 
             await using var session = intake.Begin(IntakeMode.Queue, caller, "json");

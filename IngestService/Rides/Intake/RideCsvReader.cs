@@ -27,7 +27,8 @@ internal sealed class RideCsvReader
             (_, _, { Count: > 0 }) => $"repeats the columns {string.Join(", ", repeated)}",
             _ => null,
         };
-        return problem is null ? new RideCsvReader([.. RideFields.All.Select(f => header.IndexOf(names.First(n => n.Equals(f, StringComparison.OrdinalIgnoreCase))))]) : null;
+        // The header looks names up with the reader's comparer, case-insensitive.
+        return problem is null ? new RideCsvReader([.. RideFields.All.Select(field => header.IndexOf(field))]) : null;
     }
 
     /// <summary>The ride in <paramref name="row"/>, or null with the reasons added to <paramref name="errors"/>.</summary>
