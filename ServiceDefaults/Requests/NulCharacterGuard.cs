@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -17,6 +18,12 @@ namespace Fleet.ServiceDefaults.Requests;
 internal sealed class NulCharacterGuard(RequestDelegate next, IProblemDetailsService problems)
 {
     private const char Nul = '\0';
+
+    // JSON carries a NUL only as this escape (a raw NUL byte is not JSON): a body without these bytes needs no parse.
+    private static readonly byte[] NulEscape = @"\u0000"u8.ToArray();
+
+    // Bodies up to this size are buffered in memory rather than in a temporary file.
+    private const int BufferedInMemory = 1 << 20;
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -54,7 +61,7 @@ internal sealed class NulCharacterGuard(RequestDelegate next, IProblemDetailsSer
             return null;
         }
 
-        request.EnableBuffering();
+        request.EnableBuffering(BufferedInMemory);
         try
         {
             if (isForm)
@@ -65,6 +72,11 @@ internal sealed class NulCharacterGuard(RequestDelegate next, IProblemDetailsSer
                 return FindInPairs(form.Select(pair => (pair.Key, pair.Value)));
             }
 
+            if (!await HoldsNulEscapeAsync(request.Body, cancellationToken))
+            {
+                return null;
+            }
+            request.Body.Position = 0;
             using var json = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
             return FindInJson(json.RootElement, "");
         }
@@ -75,6 +87,35 @@ internal sealed class NulCharacterGuard(RequestDelegate next, IProblemDetailsSer
         finally
         {
             request.Body.Position = 0;
+        }
+    }
+
+    /// <summary>Whether the bytes <c>\u0000</c> occur anywhere (perhaps after an escaped backslash: the parse then decides).</summary>
+    private static async Task<bool> HoldsNulEscapeAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            for (var kept = 0; ;)
+            {
+                var read = await body.ReadAsync(buffer.AsMemory(kept), cancellationToken);
+                if (read == 0)
+                {
+                    return false;
+                }
+                var filled = kept + read;
+                if (buffer.AsSpan(0, filled).IndexOf(NulEscape) >= 0)
+                {
+                    return true;
+                }
+                // An escape may straddle two reads.
+                kept = Math.Min(NulEscape.Length - 1, filled);
+                buffer.AsSpan(filled - kept, kept).CopyTo(buffer);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

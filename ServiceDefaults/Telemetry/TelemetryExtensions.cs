@@ -1,5 +1,6 @@
 using Fleet.ServiceDefaults.Health;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -18,7 +19,7 @@ internal static class TelemetryExtensions
     /// Logs, metrics and traces through OpenTelemetry, exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
     /// is set (the AppHost sets it, with <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> and <c>OTEL_SERVICE_NAME</c>).
     /// The tracer is built even without an exporter, so that every request has a trace id for its problem
-    /// details and its outgoing calls.
+    /// details and its outgoing calls. New traces are sampled up to <see cref="TelemetryOptions.TracesPerSecond"/>.
     /// </summary>
     public static IHostApplicationBuilder AddFleetTelemetry(this IHostApplicationBuilder builder)
     {
@@ -28,6 +29,7 @@ internal static class TelemetryExtensions
             logging.IncludeScopes = true;
         });
 
+        var options = builder.Configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new();
         var telemetry = builder.Services.AddOpenTelemetry();
         if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_SERVICE_NAME"]))
         {
@@ -41,6 +43,8 @@ internal static class TelemetryExtensions
                 .AddRuntimeInstrumentation()
                 .AddMeter(TelemetrySources.Meters))
             .WithTracing(tracing => tracing
+                // In code, so that it holds over the OTEL_TRACES_SAMPLER=always_on the AppHost sets.
+                .SetSampler(new ParentBasedSampler(new TraceRateSampler(options.TracesPerSecond, TimeProvider.System)))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(TelemetrySources.ActivitySources)
                 // Probes hit these every few seconds and would drown the traces that matter.

@@ -55,14 +55,27 @@ public sealed class NulCharacterGuardTests : IAsyncLifetime
         await ShouldNameAsync(await _client.GetAsync("/query?name=a%00"), "name");
     }
 
+    [Theory]
+    [InlineData(16_000)]
+    [InlineData(16_361)] // the escape straddles the guard's first read of 16 KiB
+    [InlineData(2_000_000)] // beyond what is buffered in memory
+    public async Task A_nul_anywhere_in_a_long_json_body_is_found(int padding)
+    {
+        var json = $$"""{"notes":"{{new string('x', padding)}}","name":"\u0000"}""";
+
+        var response = await _client.PostAsync("/json", new StringContent(json, Encoding.UTF8, "application/json"));
+
+        await ShouldNameAsync(response, "name");
+    }
+
     [Fact]
     public async Task Bodies_without_nul_reach_the_endpoint_intact()
     {
-        var json = await _client.PostAsync("/json", new StringContent("""{"name":"caf\u00e9","n":[1,2]}""", Encoding.UTF8, "application/json"));
+        var json = await _client.PostAsync("/json", new StringContent("""{"name":"caf\u00e9","n":[1,2],"path":"C:\\u0000"}""", Encoding.UTF8, "application/json"));
         var form = await _client.PostAsync("/form", new FormUrlEncodedContent([new("username", "alice")]));
 
         json.StatusCode.Should().Be(HttpStatusCode.OK);
-        (await json.Content.ReadAsStringAsync()).Should().Be("""{"name":"caf\u00e9","n":[1,2]}""");
+        (await json.Content.ReadAsStringAsync()).Should().Be("""{"name":"caf\u00e9","n":[1,2],"path":"C:\\u0000"}""");
         (await form.Content.ReadAsStringAsync()).Should().Be("alice");
         (await _client.GetStringAsync("/query?name=bob")).Should().Be("bob");
     }

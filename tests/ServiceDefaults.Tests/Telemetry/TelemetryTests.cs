@@ -102,13 +102,40 @@ public sealed class TelemetryTests
         collector.Bodies("/v1/traces").Should().BeEmpty("the exporter itself retries only when told to (the AppHost tells it)");
     }
 
-    private static async Task<WebApplication> StartAppAsync(OtlpCollector collector, string serviceName)
+    [Fact]
+    public async Task New_traces_are_exported_up_to_the_configured_rate_and_a_callers_sampled_trace_always()
+    {
+        await using var collector = await OtlpCollector.StartAsync();
+        // As the AppHost starts a service: Aspire asks for every trace, and the configured rate holds over it.
+        await using var app = await StartAppAsync(collector, $"sd-test-{Guid.NewGuid():N}",
+            new("OTEL_TRACES_SAMPLER", "always_on"), new("Telemetry:TracesPerSecond", "2"));
+        var client = app.GetTestClient();
+
+        var sent = Stopwatch.StartNew();
+        for (var i = 0; i < 40; i++)
+        {
+            (await client.GetAsync("/items/5")).EnsureSuccessStatusCode();
+        }
+        var elapsed = sent.Elapsed;
+        var callersTrace = ActivityTraceId.CreateRandom();
+        await SendAsync(client, "/items/6", callersTrace);
+        await FlushUntilAsync(app, () => collector.Bodies("/v1/traces").Any(body => Contains(body, callersTrace)));
+
+        // A full bucket (2), then 2 a second while the requests went on; the caller's trace on top.
+        var exported = collector.Bodies("/v1/traces").Sum(body => Count(body, "GET /items/{id}"));
+        exported.Should().BeInRange(2, 2 + (int)Math.Ceiling(elapsed.TotalSeconds * 2) + 1);
+        exported.Should().BeLessThan(40);
+    }
+
+    private static async Task<WebApplication> StartAppAsync(OtlpCollector collector, string serviceName,
+        params KeyValuePair<string, string?>[] settings)
     {
         var builder = TestApp.CreateBuilder([
             new("OTEL_EXPORTER_OTLP_ENDPOINT", collector.Url),
             new("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf"),
             new("OTEL_SERVICE_NAME", serviceName),
             new("Logging:OpenTelemetry:LogLevel:Default", "Information"),
+            .. settings,
         ]);
         builder.AddServiceDefaults();
         var app = builder.Build();
@@ -140,6 +167,17 @@ public sealed class TelemetryTests
         var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
         (await client.SendAsync(request)).EnsureSuccessStatusCode();
+    }
+
+    private static int Count(byte[] body, string text)
+    {
+        var needle = Encoding.UTF8.GetBytes(text);
+        var count = 0;
+        for (var rest = body.AsSpan(); rest.IndexOf(needle) is var at and >= 0; rest = rest[(at + needle.Length)..])
+        {
+            count++;
+        }
+        return count;
     }
 
     private static bool Contains(byte[] body, string text) => body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
