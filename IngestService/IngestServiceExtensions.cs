@@ -23,6 +23,7 @@ public static class IngestServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IngestMetrics>();
         builder.Services.AddSingleton<RideQueue>();
+        builder.Services.AddSingleton<SharedRideMessages>();
         builder.Services.AddSingleton<RequestRecorder>();
         builder.Services.AddSingleton<RideIntake>();
         builder.Services.AddSingleton<RideBatchWriter>();

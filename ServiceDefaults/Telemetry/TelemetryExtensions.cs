@@ -19,7 +19,7 @@ internal static class TelemetryExtensions
     /// Logs, metrics and traces through OpenTelemetry, exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>
     /// is set (the AppHost sets it, with <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> and <c>OTEL_SERVICE_NAME</c>).
     /// The tracer is built even without an exporter, so that every request has a trace id for its problem
-    /// details and its outgoing calls. New traces are sampled up to <see cref="TelemetryOptions.TracesPerSecond"/>.
+    /// details and its outgoing calls. New traces are sampled up to <see cref="TelemetryOptions.TracesPerSecond"/> a second.
     /// </summary>
     public static IHostApplicationBuilder AddFleetTelemetry(this IHostApplicationBuilder builder)
     {

@@ -30,18 +30,21 @@ public sealed class FailureTests(IngestFixture fleet)
     {
         var trackingId = Guid.CreateVersion7();
         // What intake would queue, but with a ride missing: no write can store it.
-        var batch = JsonSerializer.Serialize(new
+        var message = JsonSerializer.Serialize(new[]
         {
-            trackingId, clientId = "xrides", receivedAt = DateTimeOffset.UtcNow, part = 0, rides = new object?[] { null },
-            request = new { format = "json", parts = 1, rowsReceived = 1, rowsAccepted = 1, rowsRejected = 0, rejected = Array.Empty<object>() },
+            new
+            {
+                trackingId, clientId = "xrides", receivedAt = DateTimeOffset.UtcNow, part = 0, rides = new object?[] { null },
+                request = new { format = "json", parts = 1, rowsReceived = 1, rowsAccepted = 1, rowsRejected = 0, rejected = Array.Empty<object>() },
+            },
         });
         var factory = new ConnectionFactory { Uri = new Uri(fleet.RabbitMQ) };
         await using (var connection = await factory.CreateConnectionAsync())
         await using (var channel = await connection.CreateChannelAsync(new CreateChannelOptions(true, true)))
         {
             await channel.BasicPublishAsync("", "ingest.rides", mandatory: true,
-                new BasicProperties { Persistent = true, Headers = new Dictionary<string, object?> { ["x-tracking-id"] = trackingId.ToString(), ["x-part"] = 0 } },
-                Encoding.UTF8.GetBytes(batch));
+                new BasicProperties { Persistent = true, Headers = new Dictionary<string, object?> { ["x-parts"] = $"{trackingId}/0" } },
+                Encoding.UTF8.GetBytes(message));
         }
 
         var client = fleet.Client();

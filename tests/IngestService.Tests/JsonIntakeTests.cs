@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Fleet.IngestService.Rides.Queue;
 using Fleet.IngestServiceTests.Support;
 
 namespace Fleet.IngestServiceTests;
@@ -25,6 +28,31 @@ public sealed class JsonIntakeTests(IngestFixture fleet)
         view.GetProperty("rows").GetProperty("stored").GetInt32().Should().Be(3);
         view.GetProperty("completed_at").ValueKind.Should().Be(JsonValueKind.String);
         (await fleet.ScalarAsync("SELECT count(*) FROM rides.rides WHERE id = ANY($1)", ids)).Should().Be(3);
+    }
+
+    [Fact]
+    public async Task Single_rides_sent_together_share_queued_messages_and_each_is_stored_and_tracked_on_its_own()
+    {
+        var shared = new ConcurrentBag<int>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == SharedRideMessages.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity => shared.Add((int)activity.GetTagItem("fleet.requests.count")!),
+        };
+        ActivitySource.AddActivityListener(listener);
+        var client = fleet.Client();
+        var ids = Rides.NewIds(200);
+
+        var accepted = await Task.WhenAll(ids.Select(id => client.PostAsJsonAsync("/rides", Rides.Json(id))));
+
+        accepted.Should().OnlyContain(response => response.StatusCode == HttpStatusCode.Accepted);
+        shared.Sum().Should().Be(200, "every request was queued once");
+        shared.Count.Should().BeLessThan(200, "requests that arrived while a message awaited its confirm went into the next together");
+        var views = await Task.WhenAll(accepted.Select(response => Tracking.FinalAsync(client, response)));
+        views.Should().OnlyContain(view => view.GetProperty("status").GetString() == "stored"
+            && view.GetProperty("rows").GetProperty("stored").GetInt32() == 1);
+        (await fleet.ScalarAsync("SELECT count(*) FROM rides.rides WHERE id = ANY($1)", ids)).Should().Be(200);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text.Json;
 using Fleet.IngestService.Rides.Queue;
 
 namespace Fleet.IngestService.Rides.Intake;
@@ -8,13 +7,14 @@ namespace Fleet.IngestService.Rides.Intake;
 /// One request being taken in: its rides are cut into parts of <see cref="IntakeOptions.PartSize"/> and queued, the
 /// last part carrying the request's summary. Queued as they come (<see cref="IntakeMode.Queue"/>), or, for a request
 /// that is all-or-nothing but too long to hold in memory, spooled to disk and queued only once its end was read and
-/// every row passed (<see cref="IntakeMode.Spool"/>).
+/// every row passed (<see cref="IntakeMode.Spool"/>). A request of one part may share its message with others.
 /// </summary>
 internal sealed class IntakeSession : IAsyncDisposable
 {
     private const int PartsInFlight = 8;
 
     private readonly RideQueue _queue;
+    private readonly SharedRideMessages _shared;
     private readonly IntakeOptions _options;
     private readonly List<Ride> _buffer;
     private readonly List<Task> _inFlight = [];
@@ -22,9 +22,10 @@ internal sealed class IntakeSession : IAsyncDisposable
     private FileStream? _spool;
     private int _parts;
 
-    public IntakeSession(RideQueue queue, IntakeOptions options, IntakeMode mode, string clientId, string format, DateTimeOffset receivedAt)
+    public IntakeSession(RideQueue queue, SharedRideMessages shared, IntakeOptions options, IntakeMode mode, string clientId, string format, DateTimeOffset receivedAt)
     {
         _queue = queue;
+        _shared = shared;
         _options = options;
         _buffer = new List<Ride>(options.PartSize);
         ClientId = clientId;
@@ -60,12 +61,17 @@ internal sealed class IntakeSession : IAsyncDisposable
     {
         var summary = new RequestSummary(Format, _parts + 1, rowsReceived, RowsAccepted, errors.Rows, errors.Listed);
         var last = Batch([.. _buffer], summary);
+        if (last.Part == 0)
+        {
+            await _shared.EnqueueAsync(last, cancellationToken);
+            return summary;
+        }
         if (_spool is not null)
         {
             await PublishSpooledAsync(cancellationToken);
         }
         // The request is complete and valid: its last part has nothing to wait for.
-        await PublishAsync(last.Part, JsonSerializer.SerializeToUtf8Bytes(last, RideQueueJson.Default.RideBatch), cancellationToken);
+        await PublishAsync(last.Part, RideQueue.Serialize([last]), cancellationToken);
         await Task.WhenAll(_inFlight);
         return summary;
     }
@@ -74,7 +80,7 @@ internal sealed class IntakeSession : IAsyncDisposable
 
     private async Task SendAsync(RideBatch batch, CancellationToken cancellationToken)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(batch, RideQueueJson.Default.RideBatch);
+        var body = RideQueue.Serialize([batch]);
         if (_mode == IntakeMode.Queue)
         {
             await PublishAsync(batch.Part, body, cancellationToken);
@@ -90,7 +96,7 @@ internal sealed class IntakeSession : IAsyncDisposable
 
     private async Task PublishAsync(int part, byte[] body, CancellationToken cancellationToken)
     {
-        _inFlight.Add(_queue.EnqueueAsync(TrackingId, part, body, cancellationToken));
+        _inFlight.Add(_queue.EnqueueAsync(body, RideQueue.Label(TrackingId, part), cancellationToken));
         if (_inFlight.Count >= PartsInFlight)
         {
             var done = await Task.WhenAny(_inFlight);

@@ -8,13 +8,13 @@ using Microsoft.Extensions.Options;
 namespace Fleet.IngestService.Rides.Intake;
 
 /// <summary>What JSON and CSV intake share: opening a request, and acknowledging it once every part is confirmed.</summary>
-public sealed class RideIntake(RideQueue queue, RequestRecorder recorder, IOptions<IntakeOptions> options, TimeProvider time,
+public sealed class RideIntake(RideQueue queue, SharedRideMessages shared, RequestRecorder recorder, IOptions<IntakeOptions> options, TimeProvider time,
     IngestMetrics metrics, ILogger<RideIntake> logger)
 {
     public IntakeOptions Options => options.Value;
 
     internal IntakeSession Begin(IntakeMode mode, ClaimsPrincipal caller, string format) =>
-        new(queue, options.Value, mode, caller.GetClientId() ?? "", format, time.GetUtcNow());
+        new(queue, shared, options.Value, mode, caller.GetClientId() ?? "", format, time.GetUtcNow());
 
     /// <summary>Queues the last part with the summary, records the request, and answers 202 with its tracking link.</summary>
     internal async Task<IResult> AcknowledgeAsync(IntakeSession session, int rowsReceived, RowErrors errors, CancellationToken cancellationToken)

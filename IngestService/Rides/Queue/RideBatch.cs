@@ -4,9 +4,9 @@ using System.Text.Json.Serialization;
 namespace Fleet.IngestService.Rides.Queue;
 
 /// <summary>
-/// One queued message: a part of an accepted request, its rides in the order received; the last part also carries the
-/// request's summary.
-/// Every message names its request, so the consumer can record what it stored for whom.
+/// A part of an accepted request: its rides in the order received; the last part also carries the request's summary.
+/// Every part names its request, so the consumer can record what it stored for whom. A queued message is an array of
+/// parts: one part of a large request, or several small requests that were acknowledged together.
 /// </summary>
 public sealed record RideBatch(
     Guid TrackingId,
@@ -26,6 +26,6 @@ public sealed record RequestSummary(
     IReadOnlyList<RowError> Rejected);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(RideBatch))]
+[JsonSerializable(typeof(RideBatch[]))]
 [JsonSerializable(typeof(List<RowError>))]
 internal sealed partial class RideQueueJson : JsonSerializerContext;

@@ -8,40 +8,48 @@ using RabbitMQ.Client.Exceptions;
 
 namespace Fleet.IngestService.Rides.Queue;
 
-/// <summary>Puts ride batches on <see cref="RideQueues.Rides"/> and returns once the broker has confirmed them as persisted.</summary>
+/// <summary>Puts messages of ride batches on <see cref="RideQueues.Rides"/> and returns once the broker has confirmed them as persisted.</summary>
 public sealed class RideQueue(RabbitMQPublisher publisher, IServiceProvider services, IOptions<StorageOptions> storage, IOptions<IntakeOptions> intake)
 {
     private readonly SemaphoreSlim _declare = new(1, 1);
     private volatile bool _declared;
 
-    /// <summary>Queues <paramref name="batch"/>: persistent, mandatory (an unroutable message fails), confirmed.</summary>
-    public Task EnqueueAsync(RideBatch batch, CancellationToken cancellationToken) =>
-        EnqueueAsync(batch.TrackingId, batch.Part, JsonSerializer.SerializeToUtf8Bytes(batch, RideQueueJson.Default.RideBatch), cancellationToken);
+    /// <summary>Queues <paramref name="batches"/> as one message: persistent, mandatory (an unroutable message fails), confirmed.</summary>
+    public Task EnqueueAsync(RideBatch[] batches, CancellationToken cancellationToken) =>
+        EnqueueAsync(Serialize(batches), Label(batches), cancellationToken);
 
-    /// <summary>Queues a batch already serialized (<see cref="RideQueueJson"/>).</summary>
+    /// <summary>A message as queued: an array of batches.</summary>
+    public static byte[] Serialize(RideBatch[] batches) => JsonSerializer.SerializeToUtf8Bytes(batches, RideQueueJson.Default.RideBatchArray);
+
+    /// <summary>The parts a message holds, <c>{trackingId}/{part}</c> separated by commas, for <see cref="Headers.Parts"/>.</summary>
+    public static string Label(IEnumerable<RideBatch> batches) => string.Join(',', batches.Select(b => Label(b.TrackingId, b.Part)));
+
+    public static string Label(Guid trackingId, int part) => $"{trackingId}/{part}";
+
+    /// <summary>Queues a message already serialized (<see cref="Serialize"/>) holding the parts <paramref name="parts"/> names (<see cref="Label"/>).</summary>
     /// <exception cref="QueueUnavailableException">The broker refused it, could not be reached, or did not confirm within
     /// <see cref="IntakeOptions.ConfirmTimeout"/>.</exception>
-    public async Task EnqueueAsync(Guid trackingId, int part, ReadOnlyMemory<byte> batch, CancellationToken cancellationToken)
+    public async Task EnqueueAsync(ReadOnlyMemory<byte> message, string parts, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(intake.Value.ConfirmTimeout);
         var properties = new BasicProperties
         {
             ContentType = "application/json",
-            Headers = new Dictionary<string, object?> { [Headers.TrackingId] = trackingId.ToString(), [Headers.Part] = part },
+            Headers = new Dictionary<string, object?> { [Headers.Parts] = parts },
         };
         try
         {
             await EnsureDeclaredAsync(timeout.Token);
-            await publisher.PublishAsync("", RideQueues.Rides, batch, properties, mandatory: true, timeout.Token);
+            await publisher.PublishAsync("", RideQueues.Rides, message, properties, mandatory: true, timeout.Token);
         }
         catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new QueueUnavailableException($"The broker did not confirm part {part} of request {trackingId} within {intake.Value.ConfirmTimeout}.", exception);
+            throw new QueueUnavailableException($"The broker did not confirm {parts} within {intake.Value.ConfirmTimeout}.", exception);
         }
         catch (Exception exception) when (exception is MessagePublishException or RabbitMQClientException or IOException)
         {
-            throw new QueueUnavailableException($"The broker did not take part {part} of request {trackingId}.", exception);
+            throw new QueueUnavailableException($"The broker did not take {parts}.", exception);
         }
     }
 
@@ -70,8 +78,8 @@ public sealed class RideQueue(RabbitMQPublisher publisher, IServiceProvider serv
     /// <summary>Message headers, for an operator reading a queue.</summary>
     public static class Headers
     {
-        public const string TrackingId = "x-tracking-id";
-        public const string Part = "x-part";
+        /// <summary>The parts a message holds: <c>{trackingId}/{part}</c>, separated by commas.</summary>
+        public const string Parts = "x-parts";
         public const string Attempts = "x-attempts";
         public const string Failure = "x-failure";
     }

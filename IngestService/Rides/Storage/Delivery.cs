@@ -3,19 +3,36 @@ using RabbitMQ.Client;
 
 namespace Fleet.IngestService.Rides.Storage;
 
-/// <summary>A message taken from the queue, not yet acknowledged; <see cref="Epoch"/> is the channel it came on.</summary>
-internal sealed record Delivery(ulong Tag, int Epoch, ReadOnlyMemory<byte> Body, IReadOnlyBasicProperties Properties, RideBatch? Batch)
+/// <summary>
+/// A message taken from the queue, not yet acknowledged; <see cref="Epoch"/> is the channel it came on. <see cref="Batches"/>
+/// is null when the message could not be read.
+/// </summary>
+internal sealed record Delivery(ulong Tag, int Epoch, ReadOnlyMemory<byte> Body, IReadOnlyBasicProperties Properties, RideBatch[]? Batches)
 {
-    public int Rides => Batch?.Rides.Count ?? 0;
+    public int Rides => Batches?.Sum(b => b.Rides.Count) ?? 0;
 
-    public Guid? TrackingId => Batch?.TrackingId ?? (Header(RideQueue.Headers.TrackingId) is { } id && Guid.TryParse(id, out var parsed) ? parsed : null);
+    /// <summary>What <see cref="RideQueue.Headers.Parts"/> says the message holds: <c>{trackingId}/{part}</c>, comma-separated.</summary>
+    public string Label => Header(RideQueue.Headers.Parts) ?? (Batches is { } batches ? RideQueue.Label(batches) : "a message naming no request");
 
-    public int Part => Batch?.Part ?? (int.TryParse(Header(RideQueue.Headers.Part), out var part) ? part : -1);
+    /// <summary>The parts the message holds, from its body, or, when that cannot be read, from its header.</summary>
+    public IEnumerable<(Guid TrackingId, int Part, RideBatch? Batch)> Parts =>
+        Batches?.Select(b => (b.TrackingId, b.Part, (RideBatch?)b)) ?? PartsInHeader();
 
     /// <summary>Retries already made (our header), and deliveries of this copy (the quorum queue's count).</summary>
     public int Attempts => int.TryParse(Header(RideQueue.Headers.Attempts), out var attempts) ? attempts : 0;
 
     public long DeliveryCount => Properties.Headers?.TryGetValue("x-delivery-count", out var count) == true && count is long value ? value : 0;
+
+    private IEnumerable<(Guid, int, RideBatch?)> PartsInHeader()
+    {
+        foreach (var label in (Header(RideQueue.Headers.Parts) ?? "").Split(','))
+        {
+            if (label.Split('/') is [var id, var part] && Guid.TryParse(id, out var trackingId) && int.TryParse(part, out var number))
+            {
+                yield return (trackingId, number, null);
+            }
+        }
+    }
 
     private string? Header(string name) => Properties.Headers?.TryGetValue(name, out var value) == true
         ? value switch { byte[] bytes => System.Text.Encoding.UTF8.GetString(bytes), int number => number.ToString(), long number => number.ToString(), _ => value?.ToString() }

@@ -49,6 +49,7 @@ public sealed class RideBatchWriter(NpgsqlDataSource dataSource)
     private const string MarkStored = """
         INSERT INTO rides.request_parts (tracking_id, part, rows, stored_at)
         SELECT tracking_id, part, rows, now() FROM unnest($1::uuid[], $2::int[], $3::int[]) AS p(tracking_id, part, rows)
+        ORDER BY tracking_id, part
         ON CONFLICT (tracking_id, part) DO NOTHING
         """;
 
@@ -90,12 +91,9 @@ public sealed class RideBatchWriter(NpgsqlDataSource dataSource)
         parts.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. batches.Select(b => b.Part)] });
         parts.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. batches.Select(b => b.Rides.Count)] });
         sql.BatchCommands.Add(parts);
-        foreach (var batch in batches)
+        if (batches.Select(RequestRecord.Of).OfType<RequestRecord>().ToList() is { Count: > 0 } requests)
         {
-            if (batch.Request is { } summary)
-            {
-                sql.BatchCommands.Add(RequestRecords.Insert(batch.TrackingId, batch.ClientId, batch.ReceivedAt, summary));
-            }
+            sql.BatchCommands.Add(RequestRecords.Insert(requests));
         }
         await sql.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -115,9 +113,9 @@ public sealed class RideBatchWriter(NpgsqlDataSource dataSource)
         failed.Parameters.Add(new NpgsqlParameter<int> { TypedValue = batch?.Rides.Count ?? 0 });
         failed.Parameters.Add(new NpgsqlParameter<string> { TypedValue = reason });
         sql.BatchCommands.Add(failed);
-        if (batch?.Request is { } summary)
+        if (batch is not null && RequestRecord.Of(batch) is { } request)
         {
-            sql.BatchCommands.Add(RequestRecords.Insert(batch.TrackingId, batch.ClientId, batch.ReceivedAt, summary));
+            sql.BatchCommands.Add(RequestRecords.Insert([request]));
         }
         await sql.ExecuteNonQueryAsync(cancellationToken);
     }

@@ -131,10 +131,10 @@ public sealed class RideStorageConsumer(
 
     private async Task StoreAsync(IChannel channel, List<Delivery> deliveries, Func<int> epoch, CancellationToken stoppingToken)
     {
-        var failed = deliveries.Where(d => d.Batch is null || d.DeliveryCount >= Options.MaxDeliveries).ToList();
+        var failed = deliveries.Where(d => d.Batches is null || d.DeliveryCount >= Options.MaxDeliveries).ToList();
         foreach (var delivery in failed)
         {
-            await GiveUpAsync(channel, delivery, epoch, delivery.Batch is null
+            await GiveUpAsync(channel, delivery, epoch, delivery.Batches is null
                 ? "the message could not be read as a ride batch"
                 : $"delivered {delivery.DeliveryCount} times without being stored: its consumer stopped each time", stoppingToken);
         }
@@ -149,7 +149,7 @@ public sealed class RideStorageConsumer(
         {
             try
             {
-                var rides = await writer.WriteAsync([.. storable.Select(d => d.Batch!)], stoppingToken);
+                var rides = await writer.WriteAsync([.. storable.SelectMany(d => d.Batches!)], stoppingToken);
                 activity?.SetTag("fleet.rides.count", rides);
                 await AcknowledgeAsync(channel, storable, epoch, stoppingToken);
                 metrics.Stored(rides);
@@ -191,23 +191,23 @@ public sealed class RideStorageConsumer(
             return;
         }
         var delay = Options.RetryDelays[delivery.Attempts];
-        logger.LogWarning("Ride batch {TrackingId}/{Part} was not stored ({Reason}); retrying in {Delay}", delivery.TrackingId, delivery.Part, reason, delay);
+        logger.LogWarning("Ride message {Parts} was not stored ({Reason}); retrying in {Delay}", delivery.Label, reason, delay);
         await publisher.PublishAsync("", RideQueues.Retry(delay), delivery.Body,
             WithHeader(delivery, RideQueue.Headers.Attempts, delivery.Attempts + 1), mandatory: true, stoppingToken);
         await AcknowledgeAsync(channel, [delivery], epoch, stoppingToken);
     }
 
-    /// <summary>Records the failure on the message's request, moves the message to the dead-letter queue, and acknowledges it.</summary>
+    /// <summary>Records the failure on the message's requests, moves the message to the dead-letter queue, and acknowledges it.</summary>
     private async Task GiveUpAsync(IChannel channel, Delivery delivery, Func<int> epoch, string reason, CancellationToken stoppingToken)
     {
-        logger.LogError("Ride batch {TrackingId}/{Part} dead-lettered: {Reason}", delivery.TrackingId, delivery.Part, reason);
+        logger.LogError("Ride message {Parts} dead-lettered: {Reason}", delivery.Label, reason);
         for (var backoff = TimeSpan.FromMilliseconds(250); ; backoff = Min(backoff * 2, MaxBackoff))
         {
             try
             {
-                if (delivery.TrackingId is { } trackingId)
+                foreach (var (trackingId, part, batch) in delivery.Parts)
                 {
-                    await writer.MarkFailedAsync(trackingId, delivery.Part, delivery.Batch, reason, stoppingToken);
+                    await writer.MarkFailedAsync(trackingId, part, batch, reason, stoppingToken);
                 }
                 break;
             }
@@ -272,11 +272,12 @@ public sealed class RideStorageConsumer(
         return properties;
     }
 
-    private static RideBatch? Parse(byte[] body)
+    private static RideBatch[]? Parse(byte[] body)
     {
         try
         {
-            return JsonSerializer.Deserialize(body, RideQueueJson.Default.RideBatch);
+            var batches = JsonSerializer.Deserialize(body, RideQueueJson.Default.RideBatchArray);
+            return batches is { Length: > 0 } && batches.All(b => b is { Rides: not null, ClientId: not null }) ? batches : null;
         }
         catch (JsonException)
         {

@@ -17,21 +17,25 @@ public sealed class RequestRecorder : IAsyncDisposable
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger<RequestRecorder> _logger;
-    private readonly Channel<(NpgsqlBatchCommand Insert, TaskCompletionSource Recorded)> _pending =
-        Channel.CreateUnbounded<(NpgsqlBatchCommand, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(RequestRecord Request, TaskCompletionSource Recorded)> _pending =
+        Channel.CreateUnbounded<(RequestRecord, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
 
     public RequestRecorder(NpgsqlDataSource dataSource, ILogger<RequestRecorder> logger)
     {
         _dataSource = dataSource;
         _logger = logger;
-        _writer = Task.Run(WriteAsync);
+        // Made during a request: without this every write would join that request's trace.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _writer = Task.Run(WriteAsync);
+        }
     }
 
     public async Task TryRecordAsync(Guid trackingId, string clientId, DateTimeOffset receivedAt, RequestSummary summary, CancellationToken cancellationToken)
     {
         var recorded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending.Writer.TryWrite((RequestRecords.Insert(trackingId, clientId, receivedAt, summary), recorded));
+        _pending.Writer.TryWrite((new RequestRecord(trackingId, clientId, receivedAt, summary), recorded));
         try
         {
             await recorded.Task.WaitAsync(Timeout, cancellationToken);
@@ -42,10 +46,10 @@ public sealed class RequestRecorder : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes whatever has gathered while the previous group was being written, as one batch.</summary>
+    /// <summary>Writes whatever has gathered while the previous group was being written, in one statement.</summary>
     private async Task WriteAsync()
     {
-        var group = new List<(NpgsqlBatchCommand Insert, TaskCompletionSource Recorded)>(MaxGroup);
+        var group = new List<(RequestRecord Request, TaskCompletionSource Recorded)>(MaxGroup);
         while (await _pending.Reader.WaitToReadAsync())
         {
             while (group.Count < MaxGroup && _pending.Reader.TryRead(out var item))
@@ -55,10 +59,7 @@ public sealed class RequestRecorder : IAsyncDisposable
             try
             {
                 await using var batch = _dataSource.CreateBatch();
-                foreach (var (insert, _) in group)
-                {
-                    batch.BatchCommands.Add(insert);
-                }
+                batch.BatchCommands.Add(RequestRecords.Insert(group.Select(item => item.Request)));
                 using var timeout = new CancellationTokenSource(Timeout);
                 await batch.ExecuteNonQueryAsync(timeout.Token);
                 group.ForEach(item => item.Recorded.TrySetResult());
