@@ -128,6 +128,22 @@ public sealed class JsonIntakeTests(IngestFixture fleet)
     }
 
     [Fact]
+    public async Task A_ride_twice_in_one_request_is_stored_once_as_its_later_row_says()
+    {
+        var client = fleet.Client();
+        var ids = Rides.NewIds(2);
+
+        var accepted = await client.PostAsJsonAsync("/rides", new[]
+        {
+            Rides.Json(ids[0]), Rides.Json(ids[1], r => r["user_id"] = 1), Rides.Json(ids[1], r => r["user_id"] = 2),
+        });
+
+        (await Tracking.FinalAsync(client, accepted)).GetProperty("status").GetString().Should().Be("stored");
+        (await fleet.ScalarAsync("SELECT count(*) FROM rides.rides WHERE id = ANY($1)", ids)).Should().Be(2);
+        (await client.GetFromJsonAsync<JsonElement>($"/rides/{ids[1]}")).GetProperty("user_id").GetInt64().Should().Be(2);
+    }
+
+    [Fact]
     public async Task The_same_batch_sent_twice_at_once_is_stored_once()
     {
         var client = fleet.Client();

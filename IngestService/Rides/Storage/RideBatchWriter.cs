@@ -6,8 +6,9 @@ using NpgsqlTypes;
 namespace Fleet.IngestService.Rides.Storage;
 
 /// <summary>
-/// Stores queued batches in one transaction: their rides by binary COPY into a session-local staging table, then merged
-/// into <c>rides.rides</c>; their parts marked stored; the requests whose summaries they carry recorded. Idempotent, so a
+/// Stores queued batches in one transaction: their rides by binary COPY, straight into <c>rides.rides</c> when they are all
+/// new, else into a session-local staging table and merged; their parts marked stored; the requests whose summaries they
+/// carry recorded. Idempotent, so a
 /// message delivered again changes nothing: a ride is replaced only by a version received later (or later in its
 /// request), and a part or request already recorded stays as it is.
 /// </summary>
@@ -32,6 +33,7 @@ public sealed class RideBatchWriter(NpgsqlDataSource dataSource)
         """;
 
     // One row per id (the latest version in the batch), in id order so that concurrent replicas lock rows in the same order.
+    // stored_at is the database's clock here, the writer's on the direct path: one machine, one clock.
     private const string Merge = $"""
         INSERT INTO rides.rides AS r ({Columns}, stored_at)
         SELECT DISTINCT ON (id) {Columns}, now() FROM pg_temp.ride_staging ORDER BY id, received_at DESC, seq DESC
@@ -62,30 +64,33 @@ public sealed class RideBatchWriter(NpgsqlDataSource dataSource)
     /// <summary>Stores <paramref name="batches"/>; returns the number of rides written.</summary>
     public async Task<int> WriteAsync(IReadOnlyList<RideBatch> batches, CancellationToken cancellationToken)
     {
+        // In id order, so that writers holding some of the same ids lock them in the same order.
+        var rows = batches
+            .SelectMany(batch => batch.Rides.Select((ride, index) => new Row(ride, batch, batch.Part * PartStride + index)))
+            .OrderBy(row => row.Ride.Id).ToList();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using (var create = new NpgsqlCommand(CreateStaging, connection, transaction))
-        {
-            await create.ExecuteNonQueryAsync(cancellationToken);
-        }
 
-        var rides = 0;
-        await using (var import = await connection.BeginBinaryImportAsync($"COPY pg_temp.ride_staging ({Columns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        // Most rides are new: COPY them straight into rides.rides. A ride stored before (a re-send, a redelivery) or twice
+        // in these batches breaks the primary key; then the COPY is undone and the rides merged, the later version winning.
+        await transaction.SaveAsync("direct", cancellationToken);
+        try
         {
-            foreach (var batch in batches)
+            await CopyAsync(connection, $"rides.rides ({Columns}, stored_at)", rows, DateTimeOffset.UtcNow, cancellationToken);
+        }
+        catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected)
+        {
+            await transaction.RollbackAsync("direct", cancellationToken);
+            await using (var create = new NpgsqlCommand(CreateStaging, connection, transaction))
             {
-                var sequence = batch.Part * PartStride;
-                foreach (var ride in batch.Rides)
-                {
-                    await WriteRowAsync(import, ride, batch, sequence++, cancellationToken);
-                    rides++;
-                }
+                await create.ExecuteNonQueryAsync(cancellationToken);
             }
-            await import.CompleteAsync(cancellationToken);
+            await CopyAsync(connection, $"pg_temp.ride_staging ({Columns})", rows, storedAt: null, cancellationToken);
+            await using var merge = new NpgsqlCommand(Merge, connection, transaction);
+            await merge.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await using var sql = new NpgsqlBatch(connection, transaction);
-        sql.BatchCommands.Add(new NpgsqlBatchCommand(Merge));
         var parts = new NpgsqlBatchCommand(MarkStored);
         parts.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. batches.Select(b => b.TrackingId)] });
         parts.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. batches.Select(b => b.Part)] });
@@ -97,7 +102,7 @@ public sealed class RideBatchWriter(NpgsqlDataSource dataSource)
         }
         await sql.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return rides;
+        return rows.Count;
     }
 
     /// <summary>
@@ -120,32 +125,43 @@ public sealed class RideBatchWriter(NpgsqlDataSource dataSource)
         await sql.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task WriteRowAsync(NpgsqlBinaryImporter import, Ride ride, RideBatch batch, long sequence, CancellationToken cancellationToken)
+    private static async Task CopyAsync(NpgsqlConnection connection, string target, List<Row> rows, DateTimeOffset? storedAt, CancellationToken cancellationToken)
     {
-        await import.StartRowAsync(cancellationToken);
-        await import.WriteAsync(ride.Id, NpgsqlDbType.Bigint, cancellationToken);
-        await import.WriteAsync(ride.UserId, NpgsqlDbType.Bigint, cancellationToken);
-        await import.WriteAsync(ride.VehicleModelId, NpgsqlDbType.Integer, cancellationToken);
-        await WriteNullableAsync(import, ride.PackageId, NpgsqlDbType.Integer, cancellationToken);
-        await import.WriteAsync(ride.TravelTypeId, NpgsqlDbType.Integer, cancellationToken);
-        await WriteNullableAsync(import, ride.FromAreaId, NpgsqlDbType.Integer, cancellationToken);
-        await WriteNullableAsync(import, ride.ToAreaId, NpgsqlDbType.Integer, cancellationToken);
-        await WriteNullableAsync(import, ride.FromCityId, NpgsqlDbType.Integer, cancellationToken);
-        await WriteNullableAsync(import, ride.ToCityId, NpgsqlDbType.Integer, cancellationToken);
-        await import.WriteAsync(ride.FromDate, NpgsqlDbType.TimestampTz, cancellationToken);
-        await WriteNullableAsync(import, ride.ToDate, NpgsqlDbType.TimestampTz, cancellationToken);
-        await import.WriteAsync(ride.OnlineBooking, NpgsqlDbType.Boolean, cancellationToken);
-        await import.WriteAsync(ride.MobileSiteBooking, NpgsqlDbType.Boolean, cancellationToken);
-        await import.WriteAsync(ride.BookingCreated, NpgsqlDbType.TimestampTz, cancellationToken);
-        await WriteNullableAsync(import, ride.FromLat, NpgsqlDbType.Double, cancellationToken);
-        await WriteNullableAsync(import, ride.FromLong, NpgsqlDbType.Double, cancellationToken);
-        await WriteNullableAsync(import, ride.ToLat, NpgsqlDbType.Double, cancellationToken);
-        await WriteNullableAsync(import, ride.ToLong, NpgsqlDbType.Double, cancellationToken);
-        await import.WriteAsync(ride.CarCancellation, NpgsqlDbType.Boolean, cancellationToken);
-        await import.WriteAsync(batch.TrackingId, NpgsqlDbType.Uuid, cancellationToken);
-        await import.WriteAsync(batch.ReceivedAt, NpgsqlDbType.TimestampTz, cancellationToken);
-        await import.WriteAsync(sequence, NpgsqlDbType.Bigint, cancellationToken);
+        await using var import = await connection.BeginBinaryImportAsync($"COPY {target} FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var (ride, batch, sequence) in rows)
+        {
+            await import.StartRowAsync(cancellationToken);
+            await import.WriteAsync(ride.Id, NpgsqlDbType.Bigint, cancellationToken);
+            await import.WriteAsync(ride.UserId, NpgsqlDbType.Bigint, cancellationToken);
+            await import.WriteAsync(ride.VehicleModelId, NpgsqlDbType.Integer, cancellationToken);
+            await WriteNullableAsync(import, ride.PackageId, NpgsqlDbType.Integer, cancellationToken);
+            await import.WriteAsync(ride.TravelTypeId, NpgsqlDbType.Integer, cancellationToken);
+            await WriteNullableAsync(import, ride.FromAreaId, NpgsqlDbType.Integer, cancellationToken);
+            await WriteNullableAsync(import, ride.ToAreaId, NpgsqlDbType.Integer, cancellationToken);
+            await WriteNullableAsync(import, ride.FromCityId, NpgsqlDbType.Integer, cancellationToken);
+            await WriteNullableAsync(import, ride.ToCityId, NpgsqlDbType.Integer, cancellationToken);
+            await import.WriteAsync(ride.FromDate, NpgsqlDbType.TimestampTz, cancellationToken);
+            await WriteNullableAsync(import, ride.ToDate, NpgsqlDbType.TimestampTz, cancellationToken);
+            await import.WriteAsync(ride.OnlineBooking, NpgsqlDbType.Boolean, cancellationToken);
+            await import.WriteAsync(ride.MobileSiteBooking, NpgsqlDbType.Boolean, cancellationToken);
+            await import.WriteAsync(ride.BookingCreated, NpgsqlDbType.TimestampTz, cancellationToken);
+            await WriteNullableAsync(import, ride.FromLat, NpgsqlDbType.Double, cancellationToken);
+            await WriteNullableAsync(import, ride.FromLong, NpgsqlDbType.Double, cancellationToken);
+            await WriteNullableAsync(import, ride.ToLat, NpgsqlDbType.Double, cancellationToken);
+            await WriteNullableAsync(import, ride.ToLong, NpgsqlDbType.Double, cancellationToken);
+            await import.WriteAsync(ride.CarCancellation, NpgsqlDbType.Boolean, cancellationToken);
+            await import.WriteAsync(batch.TrackingId, NpgsqlDbType.Uuid, cancellationToken);
+            await import.WriteAsync(batch.ReceivedAt, NpgsqlDbType.TimestampTz, cancellationToken);
+            await import.WriteAsync(sequence, NpgsqlDbType.Bigint, cancellationToken);
+            if (storedAt is { } at)
+            {
+                await import.WriteAsync(at, NpgsqlDbType.TimestampTz, cancellationToken);
+            }
+        }
+        await import.CompleteAsync(cancellationToken);
     }
+
+    private readonly record struct Row(Ride Ride, RideBatch Batch, long Sequence);
 
     private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter import, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
         where T : struct =>

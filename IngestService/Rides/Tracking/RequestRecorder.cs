@@ -59,6 +59,9 @@ public sealed class RequestRecorder : IAsyncDisposable
             try
             {
                 await using var batch = _dataSource.CreateBatch();
+                // The consumer records these requests again from their messages, durably: this commit need not wait
+                // for its WAL to reach the disk. (For this transaction only; SET LOCAL would need an explicit one.)
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
                 batch.BatchCommands.Add(RequestRecords.Insert(group.Select(item => item.Request)));
                 using var timeout = new CancellationTokenSource(Timeout);
                 await batch.ExecuteNonQueryAsync(timeout.Token);

@@ -5,6 +5,7 @@
 //   json    POST /rides, batches of 1,000, 4 senders: rides/s from the first send until the last ride is stored
 //   csv     POST /rides/csv, the same batches as CSV
 //   single  POST /rides, one ride per request, 32 senders for 10 s: acknowledged requests/s, p50/p99 latency
+//   floor   the same senders, GET /rides/requests/{unknown id}: the cheapest authenticated request on the same path
 //   stored  one ride at a time: from its 202 until its tracking link says stored, p50/p99
 // Usage: dotnet run -c Release -- <rounds> <report.md>
 using System.Diagnostics;
@@ -50,13 +51,14 @@ http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer
 var nextId = 3_000_000_000L;
 var figures = new Dictionary<string, List<double>>();
 void Add(string name, double value) => (figures.TryGetValue(name, out var list) ? list : figures[name] = []).Add(value);
-string[] cases = ["copy", "json", "csv", "single", "stored"];
+string[] cases = ["copy", "json", "csv", "single", "floor", "stored"];
 // Warm-up rounds keep nothing: until the single-ride rate moves by less than 10 % from one to the next, at most 5.
 var warmups = 0;
 for (double? last = null; warmups < 5;)
 {
     warmups++;
-    var single = (await SingleAsync())[0].Item2;
+    var single = (await SingleAsync(floor: false))[0].Item2;
+    await SingleAsync(floor: true);
     await FeedAsync(csv: false);
     await FeedAsync(csv: true);
     Console.WriteLine($"warm-up {warmups}: single req/s {single:0.0}");
@@ -76,7 +78,8 @@ for (var round = 1; round <= rounds; round++)
             "copy" => [("copy rides/s", await CopyAsync())],
             "json" => [("json rides/s", await FeedAsync(csv: false))],
             "csv" => [("csv rides/s", await FeedAsync(csv: true))],
-            "single" => await SingleAsync(),
+            "single" => await SingleAsync(floor: false),
+            "floor" => await SingleAsync(floor: true),
             _ => await StoredAsync(),
         };
         foreach (var (figure, value) in measured)
@@ -90,7 +93,7 @@ for (var round = 1; round <= rounds; round++)
 static double Median(List<double> values) { var s = values.Order().ToList(); return s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2; }
 string Cell(string name) => $"{Median(figures[name]):0.0} ({figures[name].Min():0.0}–{figures[name].Max():0.0})";
 // The ratio of each round against the COPY of the same round, then their median: this machine is noisy.
-string Ratio(string name) => $"{Median([.. figures[name].Zip(figures["copy rides/s"], (rides, copy) => rides / copy)]):0.00}";
+string Ratio(string name, string baseline = "copy rides/s") => $"{Median([.. figures[name].Zip(figures[baseline], (value, reference) => value / reference)]):0.00}";
 var machine = $"{Environment.ProcessorCount} cores, {File.ReadLines("/proc/cpuinfo").First(l => l.StartsWith("model name")).Split(':')[1].Trim()}, " +
     $"{GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1 << 30)} GiB, load average at the end {string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3])}";
 var text = new StringBuilder()
@@ -102,7 +105,9 @@ var text = new StringBuilder()
     .AppendLine($"| baseline: binary COPY of {Batches * BatchSize:N0} rides into rides.rides, rides/s | {Cell("copy rides/s")} | 1.00 |")
     .AppendLine($"| JSON, {Batches} batches of {BatchSize:N0}, {Senders} senders, first send to last stored, rides/s | {Cell("json rides/s")} | {Ratio("json rides/s")} |")
     .AppendLine($"| CSV, the same batches, rides/s | {Cell("csv rides/s")} | {Ratio("csv rides/s")} |")
-    .AppendLine($"| single-ride POSTs, {SingleSenders} senders for {singleDuration.TotalSeconds:0} s, acknowledged/s | {Cell("single req/s")} | |")
+    .AppendLine($"| floor: authenticated GET of an unknown tracking id (404), {SingleSenders} senders for {singleDuration.TotalSeconds:0} s, answers/s | {Cell("floor req/s")} | |")
+    .AppendLine($"| floor latency p50 / p99, ms | {Cell("floor p50 ms")} / {Cell("floor p99 ms")} | |")
+    .AppendLine($"| single-ride POSTs, the same senders, acknowledged/s | {Cell("single req/s")} | {Ratio("single req/s", "floor req/s")} of the floor |")
     .AppendLine($"| single-ride POST latency p50, ms | {Cell("single p50 ms")} | |")
     .AppendLine($"| single-ride POST latency p99, ms | {Cell("single p99 ms")} | |")
     .AppendLine($"| 202 to stored, one ride at a time ({StoredSamples} samples), p50 ms | {Cell("stored p50 ms")} | |")
@@ -214,8 +219,12 @@ async Task<long> CountAsync(long low, long high)
     return (long)(await command.ExecuteScalarAsync())!;
 }
 
-async Task<(string, double)[]> SingleAsync()
+// One ride per POST; or, as the floor, the cheapest authenticated request through the same gateway route to the same
+// service: what any request costs on this machine before a ride is read, queued and recorded.
+async Task<(string, double)[]> SingleAsync(bool floor)
 {
+    var name = floor ? "floor" : "single";
+    var unknown = $"/rides/requests/{Guid.CreateVersion7()}";
     var latencies = new List<double>[SingleSenders];
     var deadline = Stopwatch.GetTimestamp() + (long)(singleDuration.TotalSeconds * Stopwatch.Frequency);
     var started = Stopwatch.StartNew();
@@ -224,18 +233,18 @@ async Task<(string, double)[]> SingleAsync()
         var mine = latencies[sender] = [];
         while (Stopwatch.GetTimestamp() < deadline)
         {
-            var body = Json(NewIds(1))[1..^1]; // one ride object, not an array
+            var body = floor ? null : Json(NewIds(1))[1..^1]; // one ride object, not an array
             var sent = Stopwatch.GetTimestamp();
-            using var content = new StringContent(body, Encoding.UTF8, "application/json");
-            using var response = await http.PostAsync("/rides", content);
-            if (response.StatusCode == HttpStatusCode.Accepted)
+            using var content = floor ? null : new StringContent(body!, Encoding.UTF8, "application/json");
+            using var response = floor ? await http.GetAsync(unknown) : await http.PostAsync("/rides", content);
+            if (response.StatusCode == (floor ? HttpStatusCode.NotFound : HttpStatusCode.Accepted))
             {
                 mine.Add(Stopwatch.GetElapsedTime(sent).TotalMilliseconds);
             }
         }
     }));
     var all = latencies.SelectMany(l => l).Order().ToList();
-    return [("single req/s", all.Count / started.Elapsed.TotalSeconds), ("single p50 ms", all[all.Count / 2]), ("single p99 ms", all[(int)(all.Count * 0.99)])];
+    return [($"{name} req/s", all.Count / started.Elapsed.TotalSeconds), ($"{name} p50 ms", all[all.Count / 2]), ($"{name} p99 ms", all[(int)(all.Count * 0.99)])];
 }
 
 async Task<(string, double)[]> StoredAsync()
