@@ -1,15 +1,26 @@
+using Fleet.SchedulerService;
 using Fleet.SchedulerService.Data;
+using Microsoft.EntityFrameworkCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddFleetAuthentication(); // every route needs a token unless it says otherwise
-builder.AddNpgsqlDbContext<SchedulerDbContext>("eventsdb", configureDbContextOptions: db => db.UseMigrationsHistoryIn(SchedulerDbContext.Schema));
+// One data source for EF Core (migrations) and for the COPY and SQL that keep the catalogue.
+builder.AddNpgsqlDataSource("eventsdb");
+builder.Services.AddDbContextPool<SchedulerDbContext>((services, db) => db
+    .UseNpgsql(services.GetRequiredService<Npgsql.NpgsqlDataSource>())
+    .UseSnakeCaseNamingConvention()
+    .UseMigrationsHistoryIn(SchedulerDbContext.Schema));
+builder.EnrichNpgsqlDbContext<SchedulerDbContext>();
 builder.AddDatabaseMigrations<SchedulerDbContext>();
 builder.AddRabbitMQClient("rabbitmq");
+builder.AddSchedulerService();                  // the provider-events catalogue
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
 
 app.Run();
+
+public partial class Program;

@@ -2,10 +2,34 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Fleet.SchedulerService.Data;
 
-/// <summary>eventsdb, schema <c>scheduler</c>: SchedulerService's cron jobs and the provider-events catalogue. Feature tables arrive with the features.</summary>
+/// <summary>eventsdb, schema <c>scheduler</c>, snake_case: the provider-events catalogue (and, with them, the cron jobs' runs).</summary>
 public sealed class SchedulerDbContext(DbContextOptions<SchedulerDbContext> options) : DbContext(options)
 {
     public const string Schema = "scheduler";
 
-    protected override void OnModelCreating(ModelBuilder builder) => builder.HasDefaultSchema(Schema);
+    public DbSet<CataloguedPlan> Plans => Set<CataloguedPlan>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        builder.HasDefaultSchema(Schema);
+
+        builder.Entity<CataloguedPlan>(plan =>
+        {
+            plan.ToTable("plans");
+            plan.HasKey(p => p.Id);
+            plan.Property(p => p.Id).ValueGeneratedNever();
+            plan.Property(p => p.StartsAt).HasColumnType("timestamp without time zone");
+            plan.Property(p => p.EndsAt).HasColumnType("timestamp without time zone");
+            plan.Property(p => p.SellFrom).HasColumnType("timestamp without time zone");
+            plan.Property(p => p.SellTo).HasColumnType("timestamp without time zone");
+            plan.Property(p => p.MinPrice).HasPrecision(12, 2);
+            plan.Property(p => p.MaxPrice).HasPrecision(12, 2);
+            plan.Property(p => p.Zones).HasColumnType("jsonb");
+            // Search: a range on the start, in the order answers are sorted, and what an answer needs beside it, so
+            // that a search over millions of plans reads the index alone.
+            plan.HasIndex(p => new { p.StartsAt, p.Title })
+                .IncludeProperties(p => new { p.EndsAt, p.Id, p.MinPrice, p.MaxPrice })
+                .HasDatabaseName("ix_plans_search");
+        });
+    }
 }
