@@ -52,6 +52,7 @@ var audit = builder.AddFleetService<Projects.AuditService>("audit", issuer)
 var scheduler = builder.AddFleetService<Projects.SchedulerService>("scheduler", issuer)
     .WithReference(eventsDb).WaitFor(eventsDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
+    .WithReference(redis).WaitFor(redis)
     .WithReference(auth);
 
 gateway

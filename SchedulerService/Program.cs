@@ -15,10 +15,12 @@ builder.Services.AddDbContextPool<SchedulerDbContext>((services, db) => db
 builder.EnrichNpgsqlDbContext<SchedulerDbContext>();
 builder.AddDatabaseMigrations<SchedulerDbContext>();
 builder.AddRabbitMQClient("rabbitmq");
-builder.AddSchedulerService();                  // the provider-events catalogue
+builder.AddRedisClient("redis");
+builder.AddSchedulerService();                  // the provider-events catalogue and its search
 
 var app = builder.Build();
 
+app.MapSchedulerEndpoints();                    // /search, /events/search: public
 app.MapDefaultEndpoints();
 
 app.Run();

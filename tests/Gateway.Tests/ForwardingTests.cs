@@ -52,7 +52,7 @@ public sealed class ForwardingTests
 
     [Theory]
     [InlineData("/search?q=storm", "scheduler")]
-    [InlineData("/events/2024/42", "scheduler")]
+    [InlineData("/events/search?starts_at=2027-01-01T00:00:00&ends_at=2027-02-01T00:00:00", "scheduler")]
     [InlineData("/jobs", "scheduler")]
     [InlineData("/auth/token", "auth")]
     [InlineData("/rides/1", "ingest")]

@@ -13,7 +13,7 @@ namespace Fleet.Gateway.Tests.Infrastructure;
 public sealed class GatewayApp : IAsyncDisposable
 {
     private static readonly string[] AllServices = ["auth", "ingest", "files", "audit", "scheduler"];
-    private static readonly string[] Routes = ["auth", "rides", "files", "audit", "search", "events", "jobs"];
+    private static readonly string[] Routes = ["auth", "rides", "files", "audit", "search", "events-search", "jobs"];
 
     private readonly WebApplicationFactory<Program> _factory;
 

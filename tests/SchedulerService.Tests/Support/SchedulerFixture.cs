@@ -27,17 +27,22 @@ public sealed class SchedulerFixture : IAsyncLifetime
         EventsDb = await _servers.ConnectionStringAsync("eventsdb");
         Auth = await FakeAuthServer.StartAsync();
         var rabbitMQ = await _servers.ConnectionStringAsync("rabbitmq");
+        var redis = await _servers.ConnectionStringAsync("redis");
         Factory = new WebApplicationFactory<CatalogueStore>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Development");
             web.UseSetting("ConnectionStrings:eventsdb", EventsDb);
             web.UseSetting("ConnectionStrings:rabbitmq", rabbitMQ);
+            web.UseSetting("ConnectionStrings:redis", redis);
             web.UseSetting("Auth:Issuer", FakeAuthServer.Issuer);
             web.UseSetting("Auth:AuthServiceUrl", Auth.Url);
             web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         });
         _ = Factory.Server; // start now: migrations
     }
+
+    /// <summary>A client without a token: search is public.</summary>
+    public HttpClient Client() => Factory.CreateClient();
 
     public T Service<T>() where T : notnull => (T)Factory.Services.GetService(typeof(T))!;
 
