@@ -9,6 +9,8 @@ public sealed class SchedulerDbContext(DbContextOptions<SchedulerDbContext> opti
 
     public DbSet<CataloguedPlan> Plans => Set<CataloguedPlan>();
 
+    public DbSet<JobRun> JobRuns => Set<JobRun>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         builder.HasDefaultSchema(Schema);
@@ -30,6 +32,15 @@ public sealed class SchedulerDbContext(DbContextOptions<SchedulerDbContext> opti
             plan.HasIndex(p => new { p.StartsAt, p.Title })
                 .IncludeProperties(p => new { p.EndsAt, p.Id, p.MinPrice, p.MaxPrice })
                 .HasDatabaseName("ix_plans_search");
+        });
+
+        builder.Entity<JobRun>(run =>
+        {
+            run.ToTable("job_runs");
+            run.HasKey(r => r.Id);
+            run.Property(r => r.Id).ValueGeneratedNever();
+            run.HasIndex(r => new { r.Job, r.ScheduledFor }).IsUnique().HasFilter("scheduled_for IS NOT NULL");
+            run.HasIndex(r => new { r.Job, r.StartedAt });
         });
     }
 }

@@ -107,6 +107,61 @@ namespace Fleet.SchedulerService.Data.Migrations
 
                     b.ToTable("plans", "scheduler");
                 });
+
+            modelBuilder.Entity("Fleet.SchedulerService.Data.JobRun", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<int?>("Items")
+                        .HasColumnType("integer")
+                        .HasColumnName("items");
+
+                    b.Property<string>("Job")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("job");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("outcome");
+
+                    b.Property<DateTimeOffset?>("ScheduledFor")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("scheduled_for");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("trigger");
+
+                    b.HasKey("Id")
+                        .HasName("pk_job_runs");
+
+                    b.HasIndex("Job", "ScheduledFor")
+                        .IsUnique()
+                        .HasDatabaseName("ix_job_runs_job_scheduled_for")
+                        .HasFilter("scheduled_for IS NOT NULL");
+
+                    b.HasIndex("Job", "StartedAt")
+                        .HasDatabaseName("ix_job_runs_job_started_at");
+
+                    b.ToTable("job_runs", "scheduler");
+                });
 #pragma warning restore 612, 618
         }
     }

@@ -1,7 +1,11 @@
+using System.Net.Http.Headers;
 using Fleet.SchedulerService.Catalogue;
+using Fleet.SchedulerService.Jobs;
 using Fleet.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -9,13 +13,22 @@ namespace Fleet.SchedulerServiceTests.Support;
 
 /// <summary>
 /// Real PostgreSQL, Redis and RabbitMQ (the AppHost's local servers), a stand-in AuthService, and SchedulerService on a
-/// TestServer (the factory is keyed on CatalogueStore: AppHost also has a Program), its migrations applied.
+/// TestServer (the factory is keyed on CatalogueStore: AppHost also has a Program), its migrations applied. Its one job,
+/// <see cref="GatedJob.Name"/>, runs yearly and does what the test's <see cref="Gate"/> lets it.
 /// </summary>
 public sealed class SchedulerFixture : IAsyncLifetime
 {
     private TestServers? _servers;
 
     public FakeAuthServer Auth { get; private set; } = null!;
+
+    public SigningKey Key { get; private set; } = null!;
+
+    public GatedJob Gate { get; } = new();
+
+    public string RedisUrl { get; private set; } = "";
+
+    public string RabbitMQ { get; private set; } = "";
 
     public WebApplicationFactory<CatalogueStore> Factory { get; private set; } = null!;
 
@@ -26,19 +39,36 @@ public sealed class SchedulerFixture : IAsyncLifetime
         _servers = await TestServers.StartAsync(redis: true, databases: "eventsdb");
         EventsDb = await _servers.ConnectionStringAsync("eventsdb");
         Auth = await FakeAuthServer.StartAsync();
-        var rabbitMQ = await _servers.ConnectionStringAsync("rabbitmq");
-        var redis = await _servers.ConnectionStringAsync("redis");
-        Factory = new WebApplicationFactory<CatalogueStore>().WithWebHostBuilder(web =>
+        Key = Auth.NewKey();
+        RabbitMQ = await _servers.ConnectionStringAsync("rabbitmq");
+        RedisUrl = await _servers.ConnectionStringAsync("redis");
+        Factory = CreateFactory(GatedJob.Name, "0 0 1 1 *", Gate);
+        _ = Factory.Server; // start now: migrations
+        await Gate.Finished(0).WaitAsync(TimeSpan.FromSeconds(30)); // its first start catches up the occurrence it never ran
+    }
+
+    /// <summary>SchedulerService with one job, <paramref name="jobName"/> on <paramref name="cron"/>, doing <paramref name="job"/>'s work.</summary>
+    public WebApplicationFactory<CatalogueStore> CreateFactory(string jobName, string cron, IScheduledJob job, string timeout = "00:01:00") =>
+        new WebApplicationFactory<CatalogueStore>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Development");
             web.UseSetting("ConnectionStrings:eventsdb", EventsDb);
-            web.UseSetting("ConnectionStrings:rabbitmq", rabbitMQ);
-            web.UseSetting("ConnectionStrings:redis", redis);
+            web.UseSetting("ConnectionStrings:rabbitmq", RabbitMQ);
+            web.UseSetting("ConnectionStrings:redis", RedisUrl);
             web.UseSetting("Auth:Issuer", FakeAuthServer.Issuer);
             web.UseSetting("Auth:AuthServiceUrl", Auth.Url);
+            web.UseSetting($"Scheduler:Jobs:{jobName}:Cron", cron);
+            web.UseSetting($"Scheduler:Jobs:{jobName}:Timeout", timeout);
+            web.ConfigureTestServices(services => services.AddKeyedSingleton(jobName, job));
             web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         });
-        _ = Factory.Server; // start now: migrations
+
+    /// <summary>A client calling with <paramref name="scope"/>.</summary>
+    public HttpClient Client(string scope, WebApplicationFactory<CatalogueStore>? factory = null)
+    {
+        var client = (factory ?? Factory).CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key.CreateToken(scope, "fleet-cli"));
+        return client;
     }
 
     /// <summary>A client without a token: search is public.</summary>

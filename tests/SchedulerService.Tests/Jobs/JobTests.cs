@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Fleet.SchedulerService.Jobs;
+using Fleet.SchedulerServiceTests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Fleet.SchedulerServiceTests.Jobs;
+
+[Collection(SchedulerCollection.Name)]
+public sealed class JobTests(SchedulerFixture fleet)
+{
+    [Fact]
+    public async Task A_run_asked_for_while_one_is_going_is_a_409_and_the_run_is_recorded_with_its_outcome()
+    {
+        var client = fleet.Client("jobs:admin");
+        var runsBefore = fleet.Gate.Runs;
+        fleet.Gate.Hold();
+
+        var started = await client.PostAsync($"/jobs/{GatedJob.Name}/run", null);
+        var second = await client.PostAsync($"/jobs/{GatedJob.Name}/run", null);
+        fleet.Gate.Release();
+        await fleet.Gate.Finished(runsBefore).WaitAsync(TimeSpan.FromSeconds(10));
+
+        started.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        started.Headers.Location!.ToString().Should().Be($"/jobs/{GatedJob.Name}/runs");
+        var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetGuid();
+        second.StatusCode.Should().Be(HttpStatusCode.Conflict);
+        second.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        var run = await FinishedRunAsync(client, runId);
+        run.GetProperty("trigger").GetString().Should().Be("manual");
+        run.GetProperty("outcome").GetString().Should().Be("succeeded");
+        run.GetProperty("items").GetInt32().Should().Be(runsBefore + 1);
+    }
+
+    [Fact]
+    public async Task Two_replicas_due_at_the_same_occurrence_run_it_once()
+    {
+        await using var replica = fleet.CreateFactory(GatedJob.Name, "0 0 1 1 *", fleet.Gate);
+        var occurrence = new DateTimeOffset(2031, 1, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(Random.Shared.Next(1_000_000));
+        var options = new JobOptions { Cron = "0 0 1 1 *", Timeout = TimeSpan.FromMinutes(1) };
+        fleet.Gate.Hold();
+
+        var first = fleet.Service<JobRunner>().RunAsync(GatedJob.Name, options, JobTrigger.Schedule, occurrence, CancellationToken.None);
+        var second = replica.Services.GetRequiredService<JobRunner>().RunAsync(GatedJob.Name, options, JobTrigger.Schedule, occurrence, CancellationToken.None);
+        var refused = await Task.WhenAny(first, second);
+        fleet.Gate.Release();
+        var results = await Task.WhenAll(first, second);
+        var again = await replica.Services.GetRequiredService<JobRunner>().RunAsync(GatedJob.Name, options, JobTrigger.Schedule, occurrence, CancellationToken.None);
+
+        (await refused).Should().BeNull("the other replica held the job's lock");
+        results.Should().ContainSingle(id => id != null);
+        again.Should().BeNull("that occurrence has run");
+    }
+
+    [Fact]
+    public async Task A_run_past_its_timeout_is_cancelled_and_recorded_as_timed_out()
+    {
+        var slow = new GatedJob();
+        slow.Hold();
+        await using var service = fleet.CreateFactory("slow", "0 0 1 1 *", slow, timeout: "00:00:00.500");
+        _ = service.Server;
+        await slow.Finished(0).WaitAsync(TimeSpan.FromSeconds(30)); // the catch-up run at start, held past its timeout
+
+        var runs = await fleet.Client("jobs:admin", service).GetFromJsonAsync<JsonElement>("/jobs/slow/runs");
+
+        var run = await FinishedRunAsync(fleet.Client("jobs:admin", service), runs[0].GetProperty("id").GetGuid(), "slow");
+        run.GetProperty("outcome").GetString().Should().Be("timed_out");
+        run.GetProperty("error").GetString().Should().Contain("00:00:00.5");
+    }
+
+    [Fact]
+    public async Task Occurrences_missed_while_everything_was_down_are_run_once_at_start()
+    {
+        var job = $"minutely-{Guid.NewGuid():N}";
+        await using (var connection = new Npgsql.NpgsqlConnection(fleet.EventsDb))
+        {
+            await connection.OpenAsync();
+            // Its last run was ten minutes ago: ten occurrences went by with no replica up.
+            await using var command = new Npgsql.NpgsqlCommand("""
+                INSERT INTO scheduler.job_runs (id, job, trigger, scheduled_for, started_at, ended_at, outcome)
+                VALUES (gen_random_uuid(), $1, 'schedule', $2, $2, $2, 'succeeded')
+                """, connection) { Parameters = { new() { Value = job }, new() { Value = DateTimeOffset.UtcNow.AddMinutes(-10) } } };
+            await command.ExecuteNonQueryAsync();
+        }
+        var minutely = new GatedJob();
+
+        await using var service = fleet.CreateFactory(job, "* * * * *", minutely);
+        _ = service.Server;
+        await minutely.Finished(0).WaitAsync(TimeSpan.FromSeconds(30));
+        await Task.Delay(500);
+
+        var runs = (await fleet.Client("jobs:admin", service).GetFromJsonAsync<JsonElement>($"/jobs/{job}/runs")).EnumerateArray().ToList();
+        runs.Count(r => r.GetProperty("trigger").GetString() == "catch_up").Should().Be(1);
+        runs.Should().HaveCountLessThanOrEqualTo(3, "the one before, the catch-up, and perhaps the minute's own tick");
+    }
+
+    [Fact]
+    public async Task Jobs_are_listed_with_their_schedule_and_last_run_and_need_jobs_admin()
+    {
+        var jobs = await fleet.Client("jobs:admin").GetFromJsonAsync<JsonElement>("/jobs");
+        var unknown = await fleet.Client("jobs:admin").GetAsync("/jobs/nope/runs");
+        var withoutScope = await fleet.Client("rides:read").GetAsync("/jobs");
+
+        var gated = jobs.EnumerateArray().Single(j => j.GetProperty("name").GetString() == GatedJob.Name);
+        gated.GetProperty("cron").GetString().Should().Be("0 0 1 1 *");
+        gated.GetProperty("next_run_at").GetDateTimeOffset().Should().Be(new DateTimeOffset(DateTime.UtcNow.Year + 1, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        gated.GetProperty("last_run").GetProperty("outcome").GetString().Should().NotBeNullOrEmpty();
+        unknown.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        withoutScope.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+    }
+
+    private static async Task<JsonElement> FinishedRunAsync(HttpClient client, Guid runId, string job = GatedJob.Name)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var runs = await client.GetFromJsonAsync<JsonElement>($"/jobs/{job}/runs");
+            var run = runs.EnumerateArray().Single(r => r.GetProperty("id").GetGuid() == runId);
+            if (run.GetProperty("outcome").GetString() != "running" || attempt == 100)
+            {
+                return run;
+            }
+            await Task.Delay(100);
+        }
+    }
+}
