@@ -4,6 +4,7 @@ using Fleet.AppHost.LocalServers.Postgres;
 using Fleet.AppHost.LocalServers.RabbitMQ;
 using Fleet.AppHost.LocalServers.Redis;
 using Fleet.AppHost.Lifecycle;
+using Microsoft.Extensions.Hosting;
 
 var builder = DistributedApplication.CreateBuilder(args);
 builder.AddCrashRestarts();
@@ -49,11 +50,26 @@ var audit = builder.AddFleetService<Projects.AuditService>("audit", issuer)
     .WithEnvironment("Auth__ClientId", "audit")
     .WithEnvironment("Auth__ClientSecret", builder.AddGeneratedSecret("audit-client-secret"));
 
-var scheduler = builder.AddFleetService<Projects.SchedulerService>("scheduler", issuer)
-    .WithReference(eventsDb).WaitFor(eventsDb)
-    .WithReference(rabbitmq).WaitFor(rabbitmq)
-    .WithReference(redis).WaitFor(redis)
-    .WithReference(auth);
+// The provider's events feed: a configured one (Provider:Url), else in Development the stand-in and its scripted steps.
+var providerUrl = builder.Configuration["Provider:Url"] is { Length: > 0 } configured
+    ? ReferenceExpression.Create($"{configured}")
+    : builder.Environment.IsDevelopment()
+        ? ReferenceExpression.Create($"{builder.AddFleetService<Projects.ProviderStandIn>("provider", healthPath: "/").GetEndpoint("http")}/events.xml")
+        : null;
+
+// Two replicas, so that "one run of a job at a time" is real.
+var scheduler = builder.AddFleetServiceReplicas<Projects.SchedulerService>("scheduler", 2, issuer, replica =>
+{
+    replica
+        .WithReference(eventsDb).WaitFor(eventsDb)
+        .WithReference(rabbitmq).WaitFor(rabbitmq)
+        .WithReference(redis).WaitFor(redis)
+        .WithReference(auth);
+    if (providerUrl is not null)
+    {
+        replica.WithEnvironment("Provider__Url", providerUrl);
+    }
+});
 
 gateway
     .WithReference(auth).WithReference(ingest).WithReference(files).WithReference(audit).WithReference(scheduler)

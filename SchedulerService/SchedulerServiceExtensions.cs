@@ -13,6 +13,7 @@ public static class SchedulerServiceExtensions
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.SectionName)
             .Validate(o => o.Jobs.Values.All(job => IsCron(job.Cron)), "Every job needs a valid cron expression").ValidateOnStart();
+        builder.Services.AddSingleton<SchedulerMetrics>();
         builder.Services.AddSingleton<JobRunner>();
         builder.Services.AddHostedService<JobScheduler>();
         builder.Services.AddOptions<SearchOptions>().BindConfiguration(SearchOptions.SectionName);
@@ -21,6 +22,29 @@ public static class SchedulerServiceExtensions
         builder.Services.AddSingleton<CatalogueUpdater>();
         builder.Services.AddSingleton<PlanSearch>();
         builder.Services.AddSingleton<SearchCache>();
+
+        builder.Services.AddOptions<ProviderOptions>().BindConfiguration(ProviderOptions.SectionName);
+        builder.AddScheduledJob<ProviderEventsJob>(ProviderEventsJob.Name);
+        // The provider is slow and fails by design: attempts of their own timeout, retried with jittered backoff, and a
+        // circuit breaker that stops asking for a while after most attempts failed. Not the defaults every client gets.
+        var provider = builder.Configuration.GetSection(ProviderOptions.SectionName).Get<ProviderOptions>() ?? new();
+#pragma warning disable EXTEXP0001 // the one way to take the default handler off one client
+        builder.Services.AddHttpClient(ProviderEventsJob.HttpClientName)
+            .RemoveAllResilienceHandlers()
+            .AddStandardResilienceHandler(resilience =>
+            {
+                resilience.AttemptTimeout.Timeout = provider.AttemptTimeout;
+                resilience.Retry.MaxRetryAttempts = Math.Max(1, provider.Retries); // the handler asks for at least one
+                if (provider.Retries == 0)
+                {
+                    resilience.Retry.ShouldHandle = _ => ValueTask.FromResult(false);
+                }
+                resilience.Retry.UseJitter = true;
+                resilience.Retry.Delay = TimeSpan.FromSeconds(1);
+                resilience.TotalRequestTimeout.Timeout = provider.AttemptTimeout * (provider.Retries + 1) + TimeSpan.FromSeconds(10);
+                resilience.CircuitBreaker.SamplingDuration = provider.AttemptTimeout * 2;
+            });
+#pragma warning restore EXTEXP0001
         return builder;
     }
 

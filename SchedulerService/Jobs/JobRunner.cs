@@ -9,7 +9,7 @@ namespace Fleet.SchedulerService.Jobs;
 /// occurrence, so that the replica that comes second does not run the same occurrence again. The run is cancelled at
 /// its timeout, and its start, end, outcome, error and items are kept in <c>scheduler.job_runs</c>.
 /// </summary>
-public sealed class JobRunner(NpgsqlDataSource dataSource, IServiceProvider services, TimeProvider time, ILogger<JobRunner> logger)
+public sealed class JobRunner(NpgsqlDataSource dataSource, IServiceProvider services, TimeProvider time, SchedulerMetrics metrics, ILogger<JobRunner> logger)
 {
     public const string ActivitySourceName = "Fleet.SchedulerService.Jobs";
     private static readonly ActivitySource Source = new(ActivitySourceName);
@@ -85,6 +85,7 @@ public sealed class JobRunner(NpgsqlDataSource dataSource, IServiceProvider serv
             logger.LogWarning(exception, "Job {Job} failed", name);
         }
         activity?.SetTag("fleet.job.outcome", outcome);
+        metrics.Ran(name, outcome);
         if (outcome != "succeeded")
         {
             activity?.SetStatus(ActivityStatusCode.Error, error);

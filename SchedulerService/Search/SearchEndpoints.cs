@@ -18,7 +18,7 @@ public static class SearchEndpoints
         return routes;
     }
 
-    private static async Task<IResult> SearchAsync(HttpContext context, PlanSearch search, SearchCache cache, ILogger<PlanSearch> logger,
+    private static async Task<IResult> SearchAsync(HttpContext context, PlanSearch search, SearchCache cache, SchedulerMetrics metrics, ILogger<PlanSearch> logger,
         [FromQuery(Name = "starts_at")] string? startsAt = null, [FromQuery(Name = "ends_at")] string? endsAt = null)
     {
         if (!SearchRange.TryParse(startsAt, endsAt, out var range, out var error))
@@ -28,6 +28,7 @@ public static class SearchEndpoints
         try
         {
             var (cached, version) = await cache.GetAsync(range);
+            metrics.CacheLookup(hit: cached is not null);
             if (cached is not null)
             {
                 return SearchAnswer.Json(cached);

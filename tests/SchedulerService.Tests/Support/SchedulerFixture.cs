@@ -48,7 +48,8 @@ public sealed class SchedulerFixture : IAsyncLifetime
     }
 
     /// <summary>SchedulerService with one job, <paramref name="jobName"/> on <paramref name="cron"/>, doing <paramref name="job"/>'s work.</summary>
-    public WebApplicationFactory<CatalogueStore> CreateFactory(string jobName, string cron, IScheduledJob job, string timeout = "00:01:00") =>
+    public WebApplicationFactory<CatalogueStore> CreateFactory(string jobName, string cron, IScheduledJob job, string timeout = "00:01:00",
+        params (string Key, string Value)[] settings) =>
         new WebApplicationFactory<CatalogueStore>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Development");
@@ -59,6 +60,12 @@ public sealed class SchedulerFixture : IAsyncLifetime
             web.UseSetting("Auth:AuthServiceUrl", Auth.Url);
             web.UseSetting($"Scheduler:Jobs:{jobName}:Cron", cron);
             web.UseSetting($"Scheduler:Jobs:{jobName}:Timeout", timeout);
+            // The provider-events job runs only where a test runs it.
+            web.UseSetting("Scheduler:Jobs:provider-events:Enabled", "false");
+            foreach (var (key, value) in settings)
+            {
+                web.UseSetting(key, value);
+            }
             web.ConfigureTestServices(services => services.AddKeyedSingleton(jobName, job));
             web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         });

@@ -1,0 +1,4 @@
+using Fleet.ProviderStandIn;
+
+var app = ProviderStandInApp.Create(args);
+app.Run();
