@@ -33,4 +33,38 @@ public sealed class EventsSearchTests(FleetSystem fleet)
         error.GetProperty("code").GetString().Should().Be("400");
         error.GetProperty("message").GetString().Should().StartWith("starts_at");
     }
+
+    [Fact]
+    public async Task A_job_run_that_changed_the_catalogue_is_one_trace_from_the_fetch_to_the_cache_invalidation()
+    {
+        using var dashboard = new HttpClient { BaseAddress = fleet.DashboardUrl };
+        string[] expected = ["job provider-events", "GET", "parse provider document", "apply to catalogue", "invalidate search cache"];
+        List<string> names = [];
+        for (var deadline = DateTime.UtcNow.AddMinutes(2); DateTime.UtcNow < deadline && !expected.All(names.Contains); await Task.Delay(1000))
+        {
+            using var response = await dashboard.GetAsync("/api/telemetry/traces?limit=2000");
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                continue;
+            }
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            // Spans by trace; the trace of a run whose cache invalidation was recorded.
+            var traces = Spans(json.RootElement).GroupBy(span => span.TraceId).Select(trace => trace.Select(span => span.Name).ToList());
+            names = traces.FirstOrDefault(trace => trace.Contains("invalidate search cache")) ?? [];
+        }
+
+        names.Should().Contain(expected);
+        names.Should().Contain(name => name.Contains("COPY"), "the document's plans are copied in: {0}", string.Join(", ", names));
+    }
+
+    private static IEnumerable<(string TraceId, string Name)> Spans(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => (element.TryGetProperty("spans", out var spans) && spans.ValueKind == JsonValueKind.Array
+                ? spans.EnumerateArray().Where(s => s.TryGetProperty("name", out _) && s.TryGetProperty("traceId", out _))
+                    .Select(s => (s.GetProperty("traceId").GetString()!, s.GetProperty("name").GetString()!))
+                : [])
+            .Concat(element.EnumerateObject().Where(p => p.Name != "spans").SelectMany(p => Spans(p.Value))),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(Spans),
+        _ => [],
+    };
 }
