@@ -16,6 +16,9 @@ using OpenTelemetry.Trace;
 
 namespace Fleet.ServiceDefaultsTests.Telemetry;
 
+// Alone: every TracerProvider in the process is asked about every activity, and one that samples records it for all,
+// so another test's app would trace this one's requests past its rate.
+[Collection(TelemetryCollection.Name)]
 public sealed class TelemetryTests
 {
     [Fact]
@@ -234,4 +237,10 @@ public sealed class TelemetryTests
 
         public ValueTask DisposeAsync() => _app.DisposeAsync();
     }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class TelemetryCollection
+{
+    public const string Name = "telemetry, alone";
 }
