@@ -12,7 +12,10 @@ public static class SchedulerServiceExtensions
     {
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.SectionName)
-            .Validate(o => o.Jobs.Values.All(job => IsCron(job.Cron)), "Every job needs a valid cron expression").ValidateOnStart();
+            .Validate(o => o.Jobs.Values.All(job => IsCron(job.Cron)), "Every job needs a valid cron expression")
+            .Validate<IServiceProviderIsKeyedService>((o, registered) => o.Jobs.Keys.All(name => registered.IsKeyedService(typeof(IScheduledJob), name)),
+                "Every job in Scheduler:Jobs needs its work registered under its name (AddScheduledJob)")
+            .ValidateOnStart();
         builder.Services.AddSingleton<SchedulerMetrics>();
         builder.Services.AddSingleton<JobRunner>();
         builder.Services.AddHostedService<JobScheduler>();

@@ -7,7 +7,8 @@ namespace Fleet.SchedulerService.Jobs;
 /// Runs a job once, if no other run of it is going anywhere: a PostgreSQL advisory lock, held on a connection of its own
 /// for the run (a replica that dies lets go with its connection), and for a scheduled run a row unique to its cron
 /// occurrence, so that the replica that comes second does not run the same occurrence again. The run is cancelled at
-/// its timeout, and its start, end, outcome, error and items are kept in <c>scheduler.job_runs</c>.
+/// its timeout, and its start, end, outcome, error and items are kept in <c>scheduler.job_runs</c>; a run that its
+/// replica's death left marked running is marked failed by the next.
 /// </summary>
 public sealed class JobRunner(NpgsqlDataSource dataSource, IServiceProvider services, TimeProvider time, SchedulerMetrics metrics, ILogger<JobRunner> logger)
 {
@@ -40,6 +41,11 @@ public sealed class JobRunner(NpgsqlDataSource dataSource, IServiceProvider serv
                 await connection.DisposeAsync();
                 return null;
             }
+            // Holding the lock, no run of the job is going anywhere: one still marked running lost its replica mid-run.
+            await ScalarAsync<object>(connection, """
+                UPDATE scheduler.job_runs SET outcome = 'failed', ended_at = $2, error = 'its replica stopped during the run'
+                WHERE job = $1 AND outcome = 'running'
+                """, stoppingToken, name, time.GetUtcNow());
             var id = await ScalarAsync<Guid?>(connection, """
                 INSERT INTO scheduler.job_runs (id, job, trigger, scheduled_for, started_at, outcome) VALUES ($1, $2, $3, $4, $5, 'running')
                 ON CONFLICT (job, scheduled_for) WHERE scheduled_for IS NOT NULL DO NOTHING RETURNING id

@@ -96,6 +96,37 @@ public sealed class JobTests(SchedulerFixture fleet)
     }
 
     [Fact]
+    public async Task A_run_whose_replica_died_is_marked_failed_by_the_next_run()
+    {
+        var orphan = Guid.NewGuid();
+        await using (var connection = new Npgsql.NpgsqlConnection(fleet.EventsDb))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("""
+                INSERT INTO scheduler.job_runs (id, job, trigger, started_at, outcome) VALUES ($1, $2, 'manual', now() - interval '1 hour', 'running')
+                """, connection) { Parameters = { new() { Value = orphan }, new() { Value = GatedJob.Name } } };
+            await command.ExecuteNonQueryAsync();
+        }
+        var options = new JobOptions { Cron = "0 0 1 1 *", Timeout = TimeSpan.FromMinutes(1) };
+
+        await fleet.Service<JobRunner>().RunAsync(GatedJob.Name, options, JobTrigger.Manual, scheduledFor: null, CancellationToken.None);
+
+        var run = await FinishedRunAsync(fleet.Client("jobs:admin"), orphan);
+        run.GetProperty("outcome").GetString().Should().Be("failed");
+        run.GetProperty("error").GetString().Should().Contain("replica stopped");
+    }
+
+    [Fact]
+    public void A_job_configured_without_its_work_stops_the_service_from_starting()
+    {
+        using var service = fleet.CreateFactory(GatedJob.Name, "0 0 1 1 *", fleet.Gate, settings: [("Scheduler:Jobs:nobody-wrote-it:Cron", "* * * * *")]);
+
+        var start = () => service.Server;
+
+        start.Should().Throw<Microsoft.Extensions.Options.OptionsValidationException>().WithMessage("*needs its work registered*");
+    }
+
+    [Fact]
     public async Task Jobs_are_listed_with_their_schedule_and_last_run_and_need_jobs_admin()
     {
         var jobs = await fleet.Client("jobs:admin").GetFromJsonAsync<JsonElement>("/jobs");
