@@ -4,6 +4,8 @@
 # Beside it, in the same run: the time to download the same document from the same server (what the job cannot go under).
 # Runs alternate two documents whose prices all differ, so that every run changes every plan; the first is a warm-up.
 # Each run is a POST /jobs/provider-events/run; its time is what job_runs records (start to end).
+# Then the search index at scale: 2,000,000 more plans inserted straight into scheduler.plans, and a month's search
+# (EXPLAIN ANALYZE in PostgreSQL, and uncached through the gateway) beside the same search before they were added.
 # Writes bench/results/catalogue-<date>.md. Usage: bench/catalogue/run.sh [rounds, default 3]
 set -euo pipefail
 
@@ -87,9 +89,35 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "$j $d" >>"$WORK/figures"
 done
 
-python3 - "$REPORT" "$WORK/figures" "$(stat -c %s "$WORK/a.xml")" "$ROUNDS" <<'PY'
+# The search index at scale. PostgreSQL's port is in its postmaster.pid; the password in the secrets.
+PGPORT="$(sed -n 4p "$(find "$WORK/data/postgres" -name postmaster.pid | head -1)")"
+psql_events() { PGPASSWORD="$(secret postgres-password)" psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d eventsdb -qAt "$@"; }
+SEARCH_SQL="SELECT id, title, starts_at, ends_at, min_price, max_price FROM scheduler.plans WHERE starts_at >= '2028-03-01' AND starts_at <= '2028-03-31' AND ends_at <= '2028-03-31' ORDER BY starts_at, title"
+explain() { psql_events -c "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) $SEARCH_SQL" | python3 "$ROOT/bench/catalogue/plan_summary.py"; }
+uncached_search() { # minute: median of 20 searches of the month, each a range not asked before (a cache miss)
+  for i in $(seq 1 20); do
+    curl -fs -o /dev/null -w '%{time_total}\n' "$GATEWAY/search?starts_at=2028-03-01T00:$1:$(printf %02d "$i")&ends_at=2028-03-31T00:00:00"
+  done | sort -n | sed -n 10p
+}
+read -r small_ms small_rows small_plan <<<"$(explain)"
+small_http="$(uncached_search 01)"
+echo "inserting 2,000,000 plans..."
+psql_events -c "INSERT INTO scheduler.plans (id, base_plan_id, plan_id, title, online, starts_at, ends_at, sold_out, min_price, max_price, zones, first_seen_at, changed_at, in_feed)
+  SELECT gen_random_uuid(), 900000000 + g / 5, g, 'Scale event ' || g, true,
+         timestamp '2020-01-01' + (g % 3650) * interval '1 day' + (g % 24) * interval '1 hour',
+         timestamp '2020-01-01' + (g % 3650) * interval '1 day' + (g % 24) * interval '1 hour' + interval '2 hours',
+         false, 10, 50, '[]', now(), now(), true
+  FROM generate_series(1, 2000000) AS g; ANALYZE scheduler.plans;"
+read -r large_ms large_rows large_plan <<<"$(explain)"
+large_http="$(uncached_search 02)" # other ranges: the insert went round the cache
+echo "index: $small_ms ms ($small_rows rows) -> $large_ms ms ($large_rows rows); http $small_http -> $large_http"
+printf '%s\n' "$small_ms $small_rows $small_http" "$large_ms $large_rows $large_http" "$large_plan" >"$WORK/index"
+
+python3 - "$REPORT" "$WORK/figures" "$(stat -c %s "$WORK/a.xml")" "$ROUNDS" "$WORK/index" <<'PY'
 import sys, statistics, os, datetime
-report, figures, size, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+report, figures, size, rounds, index = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+small, large, plan = [l.strip() for l in open(index)][:3]
+(sms, srows, shttp), (lms, lrows, lhttp) = small.split(), large.split()
 rows = [tuple(map(float, l.split())) for l in open(figures)]
 job, dl = [r[0] for r in rows], [r[1] for r in rows]
 cell = lambda xs: f"{statistics.median(xs):.2f} ({min(xs):.2f}–{max(xs):.2f})"
@@ -105,6 +133,17 @@ Cells: median (min–max) over {len(rows)} rounds.
 |---|---|
 | job run: fetch, parse, apply 5,000 changed plans, invalidate | {cell(job)} |
 | baseline: downloading the document alone (curl, same server) | {cell(dl)} |
+
+A month's search (plans of March 2028), before and after 2,000,000 more plans (ten years of them) were inserted
+straight into `scheduler.plans`: PostgreSQL's execution time (EXPLAIN ANALYZE) and the median of 20 uncached
+searches through the gateway (each a range not asked before).
+
+| catalogue | plans found | PostgreSQL, ms | through the gateway, uncached, s |
+|---|---|---|---|
+| 5,000 plans | {srows} | {sms} | {shttp} |
+| 2,005,000 plans | {lrows} | {lms} | {lhttp} |
+
+Plan at 2,005,000: {plan}.
 
 Rerun: `bench/catalogue/run.sh [rounds]`.
 """
