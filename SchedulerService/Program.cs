@@ -15,6 +15,7 @@ builder.Services.AddDbContextPool<SchedulerDbContext>((services, db) => db
 builder.EnrichNpgsqlDbContext<SchedulerDbContext>();
 builder.AddDatabaseMigrations<SchedulerDbContext>();
 builder.AddRabbitMQClient("rabbitmq");
+builder.AddRabbitMQPublisher();                 // jobs that are a message to another service
 builder.AddRedisClient("redis");
 builder.AddSchedulerService();                  // the provider-events catalogue and its search
 

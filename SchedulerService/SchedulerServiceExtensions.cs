@@ -2,6 +2,7 @@ using System.Text.Json;
 using Fleet.SchedulerService.Catalogue;
 using Fleet.SchedulerService.Jobs;
 using Fleet.SchedulerService.Search;
+using Fleet.ServiceDefaults.Messaging;
 
 namespace Fleet.SchedulerService;
 
@@ -18,6 +19,13 @@ public static class SchedulerServiceExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<SchedulerMetrics>();
         builder.Services.AddSingleton<JobRunner>();
+        // Jobs that are a message to another service need no code here: their work is registered from configuration.
+        var configured = builder.Configuration.GetSection(SchedulerOptions.SectionName).Get<SchedulerOptions>() ?? new();
+        foreach (var (name, job) in configured.Jobs.Where(j => j.Value.Message is not null))
+        {
+            builder.Services.AddKeyedSingleton<IScheduledJob>(name, (services, _) => new MessageJob(name, job.Message!,
+                services.GetRequiredService<RabbitMQPublisher>(), services.GetRequiredService<TimeProvider>()));
+        }
         builder.Services.AddHostedService<JobScheduler>();
         builder.Services.AddOptions<SearchOptions>().BindConfiguration(SearchOptions.SectionName);
         builder.Services.AddSingleton(TimeProvider.System);

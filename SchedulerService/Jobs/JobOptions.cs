@@ -10,6 +10,17 @@ public sealed class JobOptions
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(5);
 
     public bool Enabled { get; set; } = true;
+
+    /// <summary>For a job that is a message to another service rather than code here: where each run publishes one.</summary>
+    public MessageJobOptions? Message { get; set; }
+}
+
+/// <summary>A job that tells another service to do the work: one persistent, confirmed, mandatory message per run.</summary>
+public sealed class MessageJobOptions
+{
+    public string Exchange { get; set; } = "";
+
+    public string RoutingKey { get; set; } = "";
 }
 
 /// <summary>Every job, from <c>Scheduler:Jobs</c>.</summary>

@@ -127,6 +127,43 @@ public sealed class JobTests(SchedulerFixture fleet)
     }
 
     [Fact]
+    public async Task A_job_that_is_a_message_publishes_one_per_run_and_fails_when_nothing_would_receive_it()
+    {
+        var queue = $"test.jobs.{Guid.NewGuid():N}";
+        var broker = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(fleet.RabbitMQ) };
+        await using var connection = await broker.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueueDeclareAsync(queue, durable: false, exclusive: false, autoDelete: true);
+
+        // Both run once at start, catching up the occurrence they never ran.
+        await using var service = fleet.CreateFactory(GatedJob.Name, "0 0 1 1 *", fleet.Gate, settings:
+        [
+            ("Scheduler:Jobs:tell-someone:Cron", "0 0 1 1 *"), ("Scheduler:Jobs:tell-someone:Message:RoutingKey", queue),
+            ("Scheduler:Jobs:tell-nobody:Cron", "0 0 1 1 *"), ("Scheduler:Jobs:tell-nobody:Message:RoutingKey", $"nowhere.{Guid.NewGuid():N}"),
+        ]);
+        _ = service.Server;
+
+        RabbitMQ.Client.BasicGetResult? message = null;
+        for (var attempt = 0; attempt < 100 && message is null; attempt++)
+        {
+            message = await channel.BasicGetAsync(queue, autoAck: true);
+            await Task.Delay(message is null ? 100 : 0);
+        }
+        message.Should().NotBeNull("the run published to the queue");
+        JsonDocument.Parse(message!.Body).RootElement.GetProperty("job").GetString().Should().Be("tell-someone");
+        var client = fleet.Client("jobs:admin", service);
+        var told = (await client.GetFromJsonAsync<JsonElement>("/jobs/tell-someone/runs"))[0];
+        (await FinishedRunAsync(client, told.GetProperty("id").GetGuid(), "tell-someone")).GetProperty("outcome").GetString().Should().Be("succeeded");
+        JsonElement[] unheard = [];
+        for (var attempt = 0; attempt < 100 && unheard.Length == 0; attempt++, await Task.Delay(100))
+        {
+            unheard = [.. (await client.GetFromJsonAsync<JsonElement>("/jobs/tell-nobody/runs")).EnumerateArray()];
+        }
+        (await FinishedRunAsync(client, unheard[0].GetProperty("id").GetGuid(), "tell-nobody")).GetProperty("outcome").GetString()
+            .Should().Be("failed", "a message no queue would receive is not work done");
+    }
+
+    [Fact]
     public async Task Jobs_are_listed_with_their_schedule_and_last_run_and_need_jobs_admin()
     {
         var jobs = await fleet.Client("jobs:admin").GetFromJsonAsync<JsonElement>("/jobs");
