@@ -90,22 +90,18 @@ public sealed class CatalogueStore(NpgsqlDataSource dataSource, TimeProvider tim
             await import.WriteAsync(plan.PlanId, NpgsqlDbType.Bigint, cancellationToken);
             await import.WriteAsync(plan.Title, NpgsqlDbType.Text, cancellationToken);
             await import.WriteAsync(plan.Online, NpgsqlDbType.Boolean, cancellationToken);
-            await WriteNullableAsync(import, plan.OrganizerCompanyId, NpgsqlDbType.Bigint, cancellationToken);
+            await import.WriteAsync(plan.OrganizerCompanyId, NpgsqlDbType.Bigint, cancellationToken);
             await import.WriteAsync(plan.StartsAt, NpgsqlDbType.Timestamp, cancellationToken);
             await import.WriteAsync(plan.EndsAt, NpgsqlDbType.Timestamp, cancellationToken);
-            await WriteNullableAsync(import, plan.SellFrom, NpgsqlDbType.Timestamp, cancellationToken);
-            await WriteNullableAsync(import, plan.SellTo, NpgsqlDbType.Timestamp, cancellationToken);
+            await import.WriteAsync(plan.SellFrom, NpgsqlDbType.Timestamp, cancellationToken);
+            await import.WriteAsync(plan.SellTo, NpgsqlDbType.Timestamp, cancellationToken);
             await import.WriteAsync(plan.SoldOut, NpgsqlDbType.Boolean, cancellationToken);
-            await WriteNullableAsync(import, plan.MinPrice, NpgsqlDbType.Numeric, cancellationToken);
-            await WriteNullableAsync(import, plan.MaxPrice, NpgsqlDbType.Numeric, cancellationToken);
+            await import.WriteAsync(plan.MinPrice, NpgsqlDbType.Numeric, cancellationToken);
+            await import.WriteAsync(plan.MaxPrice, NpgsqlDbType.Numeric, cancellationToken);
             await import.WriteAsync(JsonSerializer.Serialize(plan.Zones, CatalogueJson.Default.IReadOnlyListFeedZone), NpgsqlDbType.Jsonb, cancellationToken);
         }
         await import.CompleteAsync(cancellationToken);
     }
-
-    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter import, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
-        where T : struct =>
-        value is { } present ? import.WriteAsync(present, type, cancellationToken) : import.WriteNullAsync(cancellationToken);
 }
 
 /// <summary>What applying a document did to the catalogue.</summary>

@@ -11,17 +11,9 @@ namespace Fleet.SchedulerService.Jobs;
 public sealed class JobScheduler(IOptions<SchedulerOptions> options, JobRunner runner, NpgsqlDataSource dataSource,
     TimeProvider time, ILogger<JobScheduler> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var jobs = options.Value.Jobs.Where(job => job.Value.Enabled)
-            .Select(job => new Scheduled(job.Key, job.Value, JobSchedule.Parse(job.Value.Cron))).ToList();
-        var running = new List<Task>();
-        foreach (var job in jobs)
-        {
-            running.Add(CatchUpThenScheduleAsync(job, stoppingToken));
-        }
-        await Task.WhenAll(running);
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(options.Value.Jobs
+        .Where(job => job.Value.Enabled)
+        .Select(job => CatchUpThenScheduleAsync(new Scheduled(job.Key, job.Value, JobSchedule.Parse(job.Value.Cron)), stoppingToken)));
 
     private async Task CatchUpThenScheduleAsync(Scheduled job, CancellationToken stoppingToken)
     {

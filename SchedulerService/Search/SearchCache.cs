@@ -13,6 +13,9 @@ public sealed class SearchCache(IConnectionMultiplexer redis, IOptions<SearchOpt
 {
     private const string VersionKey = "scheduler:search:version";
 
+    // An answer's key: this, the catalogue's version, ':', the range's key.
+    private const string AnswerPrefix = "scheduler:search:";
+
     // One round trip: the version, and the answer cached under it.
     private static readonly LuaScript Lookup = LuaScript.Prepare("""
         local version = redis.call('GET', @versionKey) or '0'
@@ -25,7 +28,7 @@ public sealed class SearchCache(IConnectionMultiplexer redis, IOptions<SearchOpt
         try
         {
             var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Lookup,
-                new { versionKey = (RedisKey)VersionKey, prefix = (RedisKey)"scheduler:search:", range = range.Key }))!;
+                new { versionKey = (RedisKey)VersionKey, prefix = (RedisKey)AnswerPrefix, range = range.Key }))!;
             return ((byte[]?)result[1], (string)result[0]!);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
@@ -43,7 +46,7 @@ public sealed class SearchCache(IConnectionMultiplexer redis, IOptions<SearchOpt
         }
         try
         {
-            await redis.GetDatabase().StringSetAsync($"scheduler:search:{version}:{range.Key}", answer, options.Value.CacheFor, flags: CommandFlags.FireAndForget);
+            await redis.GetDatabase().StringSetAsync($"{AnswerPrefix}{version}:{range.Key}", answer, options.Value.CacheFor, flags: CommandFlags.FireAndForget);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {

@@ -9,8 +9,6 @@ public sealed class ProviderScript(IReadOnlyList<ProviderStep> steps)
 {
     private int _next = -1;
 
-    public IReadOnlyList<ProviderStep> Steps => steps;
-
     public ProviderStep Next() => steps[Math.Min(Interlocked.Increment(ref _next), steps.Count - 1)];
 
     public static ProviderScript Default(TimeSpan stall) => new(

@@ -26,6 +26,18 @@ public sealed class RideQueue(RabbitMQPublisher publisher, IServiceProvider serv
 
     public static string Label(Guid trackingId, int part) => $"{trackingId}/{part}";
 
+    /// <summary>The parts a <see cref="Label"/> names; what is not a part is passed over.</summary>
+    public static IEnumerable<(Guid TrackingId, int Part)> PartsOf(string label)
+    {
+        foreach (var one in label.Split(','))
+        {
+            if (one.Split('/') is [var id, var part] && Guid.TryParse(id, out var trackingId) && int.TryParse(part, out var number))
+            {
+                yield return (trackingId, number);
+            }
+        }
+    }
+
     /// <summary>Queues a message already serialized (<see cref="Serialize"/>) holding the parts <paramref name="parts"/> names (<see cref="Label"/>).</summary>
     /// <exception cref="QueueUnavailableException">The broker refused it, could not be reached, or did not confirm within
     /// <see cref="IntakeOptions.ConfirmTimeout"/>.</exception>

@@ -16,23 +16,13 @@ internal sealed record Delivery(ulong Tag, int Epoch, ReadOnlyMemory<byte> Body,
 
     /// <summary>The parts the message holds, from its body, or, when that cannot be read, from its header.</summary>
     public IEnumerable<(Guid TrackingId, int Part, RideBatch? Batch)> Parts =>
-        Batches?.Select(b => (b.TrackingId, b.Part, (RideBatch?)b)) ?? PartsInHeader();
+        Batches?.Select(b => (b.TrackingId, b.Part, (RideBatch?)b))
+        ?? RideQueue.PartsOf(Header(RideQueue.Headers.Parts) ?? "").Select(p => (p.TrackingId, p.Part, (RideBatch?)null));
 
     /// <summary>Retries already made (our header), and deliveries of this copy (the quorum queue's count).</summary>
     public int Attempts => int.TryParse(Header(RideQueue.Headers.Attempts), out var attempts) ? attempts : 0;
 
     public long DeliveryCount => Properties.Headers?.TryGetValue("x-delivery-count", out var count) == true && count is long value ? value : 0;
-
-    private IEnumerable<(Guid, int, RideBatch?)> PartsInHeader()
-    {
-        foreach (var label in (Header(RideQueue.Headers.Parts) ?? "").Split(','))
-        {
-            if (label.Split('/') is [var id, var part] && Guid.TryParse(id, out var trackingId) && int.TryParse(part, out var number))
-            {
-                yield return (trackingId, number, null);
-            }
-        }
-    }
 
     private string? Header(string name) => Properties.Headers?.TryGetValue(name, out var value) == true
         ? value switch { byte[] bytes => System.Text.Encoding.UTF8.GetString(bytes), int number => number.ToString(), long number => number.ToString(), _ => value?.ToString() }

@@ -134,21 +134,21 @@ public sealed class RideBatchWriter(NpgsqlDataSource dataSource)
             await import.WriteAsync(ride.Id, NpgsqlDbType.Bigint, cancellationToken);
             await import.WriteAsync(ride.UserId, NpgsqlDbType.Bigint, cancellationToken);
             await import.WriteAsync(ride.VehicleModelId, NpgsqlDbType.Integer, cancellationToken);
-            await WriteNullableAsync(import, ride.PackageId, NpgsqlDbType.Integer, cancellationToken);
+            await import.WriteAsync(ride.PackageId, NpgsqlDbType.Integer, cancellationToken);
             await import.WriteAsync(ride.TravelTypeId, NpgsqlDbType.Integer, cancellationToken);
-            await WriteNullableAsync(import, ride.FromAreaId, NpgsqlDbType.Integer, cancellationToken);
-            await WriteNullableAsync(import, ride.ToAreaId, NpgsqlDbType.Integer, cancellationToken);
-            await WriteNullableAsync(import, ride.FromCityId, NpgsqlDbType.Integer, cancellationToken);
-            await WriteNullableAsync(import, ride.ToCityId, NpgsqlDbType.Integer, cancellationToken);
+            await import.WriteAsync(ride.FromAreaId, NpgsqlDbType.Integer, cancellationToken);
+            await import.WriteAsync(ride.ToAreaId, NpgsqlDbType.Integer, cancellationToken);
+            await import.WriteAsync(ride.FromCityId, NpgsqlDbType.Integer, cancellationToken);
+            await import.WriteAsync(ride.ToCityId, NpgsqlDbType.Integer, cancellationToken);
             await import.WriteAsync(ride.FromDate, NpgsqlDbType.TimestampTz, cancellationToken);
-            await WriteNullableAsync(import, ride.ToDate, NpgsqlDbType.TimestampTz, cancellationToken);
+            await import.WriteAsync(ride.ToDate, NpgsqlDbType.TimestampTz, cancellationToken);
             await import.WriteAsync(ride.OnlineBooking, NpgsqlDbType.Boolean, cancellationToken);
             await import.WriteAsync(ride.MobileSiteBooking, NpgsqlDbType.Boolean, cancellationToken);
             await import.WriteAsync(ride.BookingCreated, NpgsqlDbType.TimestampTz, cancellationToken);
-            await WriteNullableAsync(import, ride.FromLat, NpgsqlDbType.Double, cancellationToken);
-            await WriteNullableAsync(import, ride.FromLong, NpgsqlDbType.Double, cancellationToken);
-            await WriteNullableAsync(import, ride.ToLat, NpgsqlDbType.Double, cancellationToken);
-            await WriteNullableAsync(import, ride.ToLong, NpgsqlDbType.Double, cancellationToken);
+            await import.WriteAsync(ride.FromLat, NpgsqlDbType.Double, cancellationToken);
+            await import.WriteAsync(ride.FromLong, NpgsqlDbType.Double, cancellationToken);
+            await import.WriteAsync(ride.ToLat, NpgsqlDbType.Double, cancellationToken);
+            await import.WriteAsync(ride.ToLong, NpgsqlDbType.Double, cancellationToken);
             await import.WriteAsync(ride.CarCancellation, NpgsqlDbType.Boolean, cancellationToken);
             await import.WriteAsync(batch.TrackingId, NpgsqlDbType.Uuid, cancellationToken);
             await import.WriteAsync(batch.ReceivedAt, NpgsqlDbType.TimestampTz, cancellationToken);
@@ -162,8 +162,4 @@ public sealed class RideBatchWriter(NpgsqlDataSource dataSource)
     }
 
     private readonly record struct Row(Ride Ride, RideBatch Batch, long Sequence);
-
-    private static Task WriteNullableAsync<T>(NpgsqlBinaryImporter import, T? value, NpgsqlDbType type, CancellationToken cancellationToken)
-        where T : struct =>
-        value is { } present ? import.WriteAsync(present, type, cancellationToken) : import.WriteNullAsync(cancellationToken);
 }
