@@ -49,22 +49,11 @@ public sealed class EventsSearchTests(FleetSystem fleet)
             }
             using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             // Spans by trace; the trace of a run whose cache invalidation was recorded.
-            var traces = Spans(json.RootElement).GroupBy(span => span.TraceId).Select(trace => trace.Select(span => span.Name).ToList());
+            var traces = OtlpJson.Spans(json.RootElement).GroupBy(span => span.TraceId).Select(trace => trace.Select(span => span.Name).ToList());
             names = traces.FirstOrDefault(trace => trace.Contains("invalidate search cache")) ?? [];
         }
 
         names.Should().Contain(expected);
         names.Should().Contain(name => name.Contains("COPY"), "the document's plans are copied in: {0}", string.Join(", ", names));
     }
-
-    private static IEnumerable<(string TraceId, string Name)> Spans(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Object => (element.TryGetProperty("spans", out var spans) && spans.ValueKind == JsonValueKind.Array
-                ? spans.EnumerateArray().Where(s => s.TryGetProperty("name", out _) && s.TryGetProperty("traceId", out _))
-                    .Select(s => (s.GetProperty("traceId").GetString()!, s.GetProperty("name").GetString()!))
-                : [])
-            .Concat(element.EnumerateObject().Where(p => p.Name != "spans").SelectMany(p => Spans(p.Value))),
-        JsonValueKind.Array => element.EnumerateArray().SelectMany(Spans),
-        _ => [],
-    };
 }

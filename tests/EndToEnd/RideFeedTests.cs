@@ -50,7 +50,7 @@ public sealed class RideFeedTests(FleetSystem fleet)
                 continue;
             }
             using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-            found = ([.. TraceTests.ServiceNames(json.RootElement)], [.. SpanNames(json.RootElement)]);
+            found = ([.. OtlpJson.ServiceNames(json.RootElement)], [.. OtlpJson.Spans(json.RootElement).Select(span => span.Name)]);
             if (services.All(found.Services.Contains) && names.All(n => found.Names.Any(name => name.Contains(n))))
             {
                 break;
@@ -58,15 +58,4 @@ public sealed class RideFeedTests(FleetSystem fleet)
         }
         return found;
     }
-
-    /// <summary>The <c>name</c> of every span in an OTLP JSON document.</summary>
-    private static IEnumerable<string> SpanNames(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.Object => (element.TryGetProperty("spans", out var spans) && spans.ValueKind == JsonValueKind.Array
-                ? spans.EnumerateArray().Where(s => s.TryGetProperty("name", out _)).Select(s => s.GetProperty("name").GetString()!)
-                : [])
-            .Concat(element.EnumerateObject().Where(p => p.Name != "spans").SelectMany(p => SpanNames(p.Value))),
-        JsonValueKind.Array => element.EnumerateArray().SelectMany(SpanNames),
-        _ => [],
-    };
 }

@@ -42,36 +42,9 @@ public sealed class TraceTests(FleetSystem fleet)
             if (response.StatusCode == HttpStatusCode.OK)
             {
                 using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-                services = ServiceNames(json.RootElement).ToHashSet();
+                services = OtlpJson.ServiceNames(json.RootElement).ToHashSet();
             }
         }
         return services;
-    }
-
-    /// <summary>Every <c>service.name</c> attribute value anywhere in an OTLP JSON document.</summary>
-    internal static IEnumerable<string> ServiceNames(JsonElement element)
-    {
-        if (element.ValueKind == JsonValueKind.Object)
-        {
-            if (element.TryGetProperty("key", out var key) && key.ValueEquals("service.name")
-                && element.TryGetProperty("value", out var value) && value.TryGetProperty("stringValue", out var name))
-            {
-                yield return name.GetString()!;
-            }
-            foreach (var property in element.EnumerateObject())
-            {
-                foreach (var found in ServiceNames(property.Value))
-                {
-                    yield return found;
-                }
-            }
-        }
-        else if (element.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var item in element.EnumerateArray().SelectMany(ServiceNames))
-            {
-                yield return item;
-            }
-        }
     }
 }

@@ -26,12 +26,8 @@ public sealed class ProviderSequenceTests(SchedulerFixture fleet)
             [("Provider:Url", $"{url}/events.xml"), ("Provider:Retries", "0"), ("Provider:AttemptTimeout", "00:00:01")]);
         var job = service.Services.GetRequiredKeyedService<IScheduledJob>(ProviderEventsJob.Name);
         var search = service.CreateClient();
-        var everything = fleet.Service<CatalogueUpdater>(); // the catalogue is shared with other tests: start it from empty
-        await using (var connection = new Npgsql.NpgsqlConnection(fleet.EventsDb))
-        {
-            await connection.OpenAsync();
-            await new Npgsql.NpgsqlCommand("DELETE FROM scheduler.plans WHERE base_plan_id BETWEEN 700 AND 799", connection).ExecuteNonQueryAsync();
-        }
+        // The catalogue is shared with other tests: the stand-in's plans start from none.
+        await fleet.ExecuteAsync("DELETE FROM scheduler.plans WHERE base_plan_id BETWEEN 700 AND 799");
 
         // 1. Online plans in, the gala (never online) and the 31st of September out; Jazz's prices count both stalls offers.
         (await job.RunAsync(CancellationToken.None)).Should().Be(4, "four plans were readable");

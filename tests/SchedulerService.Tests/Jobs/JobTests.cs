@@ -73,16 +73,11 @@ public sealed class JobTests(SchedulerFixture fleet)
     public async Task Occurrences_missed_while_everything_was_down_are_run_once_at_start()
     {
         var job = $"minutely-{Guid.NewGuid():N}";
-        await using (var connection = new Npgsql.NpgsqlConnection(fleet.EventsDb))
-        {
-            await connection.OpenAsync();
-            // Its last run was ten minutes ago: ten occurrences went by with no replica up.
-            await using var command = new Npgsql.NpgsqlCommand("""
-                INSERT INTO scheduler.job_runs (id, job, trigger, scheduled_for, started_at, ended_at, outcome)
-                VALUES (gen_random_uuid(), $1, 'schedule', $2, $2, $2, 'succeeded')
-                """, connection) { Parameters = { new() { Value = job }, new() { Value = DateTimeOffset.UtcNow.AddMinutes(-10) } } };
-            await command.ExecuteNonQueryAsync();
-        }
+        // Its last run was ten minutes ago: ten occurrences went by with no replica up.
+        await fleet.ExecuteAsync("""
+            INSERT INTO scheduler.job_runs (id, job, trigger, scheduled_for, started_at, ended_at, outcome)
+            VALUES (gen_random_uuid(), $1, 'schedule', $2, $2, $2, 'succeeded')
+            """, job, DateTimeOffset.UtcNow.AddMinutes(-10));
         var minutely = new GatedJob();
 
         await using var service = fleet.CreateFactory(job, "* * * * *", minutely);
@@ -99,14 +94,9 @@ public sealed class JobTests(SchedulerFixture fleet)
     public async Task A_run_whose_replica_died_is_marked_failed_by_the_next_run()
     {
         var orphan = Guid.NewGuid();
-        await using (var connection = new Npgsql.NpgsqlConnection(fleet.EventsDb))
-        {
-            await connection.OpenAsync();
-            await using var command = new Npgsql.NpgsqlCommand("""
-                INSERT INTO scheduler.job_runs (id, job, trigger, started_at, outcome) VALUES ($1, $2, 'manual', now() - interval '1 hour', 'running')
-                """, connection) { Parameters = { new() { Value = orphan }, new() { Value = GatedJob.Name } } };
-            await command.ExecuteNonQueryAsync();
-        }
+        await fleet.ExecuteAsync("""
+            INSERT INTO scheduler.job_runs (id, job, trigger, started_at, outcome) VALUES ($1, $2, 'manual', now() - interval '1 hour', 'running')
+            """, orphan, GatedJob.Name);
         var options = new JobOptions { Cron = "0 0 1 1 *", Timeout = TimeSpan.FromMinutes(1) };
 
         await fleet.Service<JobRunner>().RunAsync(GatedJob.Name, options, JobTrigger.Manual, scheduledFor: null, CancellationToken.None);

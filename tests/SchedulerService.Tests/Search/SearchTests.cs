@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Fleet.SchedulerService.Catalogue;
 using Fleet.SchedulerServiceTests.Support;
-using Npgsql;
 
 namespace Fleet.SchedulerServiceTests.Search;
 
@@ -67,15 +66,7 @@ public sealed class SearchTests(SchedulerFixture fleet)
         var first = await fleet.Client().GetStringAsync(range);
 
         // Written behind the catalogue's back: a cached answer does not see it.
-        await using (var connection = new NpgsqlConnection(fleet.EventsDb))
-        {
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand("UPDATE scheduler.plans SET title = 'Behind its back' WHERE id = $1", connection)
-            {
-                Parameters = { new() { Value = PlanId.For(Base(year, 1), 1) } },
-            };
-            await command.ExecuteNonQueryAsync();
-        }
+        await fleet.ExecuteAsync("UPDATE scheduler.plans SET title = 'Behind its back' WHERE id = $1", PlanId.For(Base(year, 1), 1));
         (await fleet.Client().GetStringAsync(range)).Should().Be(first);
 
         await UpdateAsync(BasePlan(Base(year, 1), "online", "Cached", Plan(1, $"{year}-03-01T20:00:00", $"{year}-03-01T21:00:00", "40.00")));

@@ -19,14 +19,13 @@ namespace Fleet.SchedulerServiceTests.Support;
 public sealed class SchedulerFixture : IAsyncLifetime
 {
     private TestServers? _servers;
+    private string _redis = "";
 
     public FakeAuthServer Auth { get; private set; } = null!;
 
     public SigningKey Key { get; private set; } = null!;
 
     public GatedJob Gate { get; } = new();
-
-    public string RedisUrl { get; private set; } = "";
 
     public string RabbitMQ { get; private set; } = "";
 
@@ -41,7 +40,7 @@ public sealed class SchedulerFixture : IAsyncLifetime
         Auth = await FakeAuthServer.StartAsync();
         Key = Auth.NewKey();
         RabbitMQ = await _servers.ConnectionStringAsync("rabbitmq");
-        RedisUrl = await _servers.ConnectionStringAsync("redis");
+        _redis = await _servers.ConnectionStringAsync("redis");
         Factory = CreateFactory(GatedJob.Name, "0 0 1 1 *", Gate);
         _ = Factory.Server; // start now: migrations
         await Gate.Finished(0).WaitAsync(TimeSpan.FromSeconds(30)); // its first start catches up the occurrence it never ran
@@ -55,7 +54,7 @@ public sealed class SchedulerFixture : IAsyncLifetime
             web.UseEnvironment("Development");
             web.UseSetting("ConnectionStrings:eventsdb", EventsDb);
             web.UseSetting("ConnectionStrings:rabbitmq", RabbitMQ);
-            web.UseSetting("ConnectionStrings:redis", RedisUrl);
+            web.UseSetting("ConnectionStrings:redis", _redis);
             web.UseSetting("Auth:Issuer", FakeAuthServer.Issuer);
             web.UseSetting("Auth:AuthServiceUrl", Auth.Url);
             web.UseSetting($"Scheduler:Jobs:{jobName}:Cron", cron);
@@ -94,6 +93,9 @@ public sealed class SchedulerFixture : IAsyncLifetime
         }
         return (T?)await command.ExecuteScalarAsync();
     }
+
+    /// <summary>Runs a statement against eventsdb behind the service's back.</summary>
+    public Task ExecuteAsync(string sql, params object[] parameters) => ScalarAsync<object>(sql, parameters);
 
     public async Task DisposeAsync()
     {
