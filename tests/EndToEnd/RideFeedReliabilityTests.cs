@@ -153,8 +153,20 @@ public sealed class RideFeedReliabilityTests(FleetSystem fleet, ITestOutputHelpe
         var statuses = new List<string>();
         foreach (var trackingId in trackingIds)
         {
-            var view = await client.GetFromJsonAsync<JsonElement>($"/rides/requests/{trackingId}");
-            statuses.Add(view.GetProperty("status").GetString()!);
+            // After the database restart a replica may meet a broken pooled connection once more: a 503 with Retry-After,
+            // which a caller is to follow (README), a few times at most.
+            for (var attempt = 1; ; attempt++)
+            {
+                using var response = await client.GetAsync($"/rides/requests/{trackingId}");
+                if (response.StatusCode == HttpStatusCode.ServiceUnavailable && attempt < 5)
+                {
+                    await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+                    continue;
+                }
+                response.EnsureSuccessStatusCode();
+                statuses.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString()!);
+                break;
+            }
         }
         return statuses;
     }
