@@ -31,7 +31,8 @@ var auth = builder.AddFleetService<Projects.AuthService>("auth", issuer)
     .WithEnvironment("Seed__Clients__xrides__Secret", builder.AddGeneratedSecret("xrides-client-secret"))
     .WithEnvironment("Seed__Clients__fleet-cli__Secret", builder.AddGeneratedSecret("fleet-cli-client-secret"))
     .WithEnvironment("Seed__Clients__audit__Secret", builder.AddGeneratedSecret("audit-client-secret"))
-    .WithEnvironment("Seed__Clients__gateway__Secret", builder.AddGeneratedSecret("gateway-client-secret"));
+    .WithEnvironment("Seed__Clients__gateway__Secret", builder.AddGeneratedSecret("gateway-client-secret"))
+    .WithEnvironment("Seed__Clients__scheduler__Secret", builder.AddGeneratedSecret("scheduler-client-secret"));
 
 var ingest = builder.AddFleetServiceReplicas<Projects.IngestService>("ingest", 2, issuer, replica => replica
     .WithReference(ridesDb).WaitFor(ridesDb)
@@ -64,7 +65,9 @@ var scheduler = builder.AddFleetServiceReplicas<Projects.SchedulerService>("sche
         .WithReference(eventsDb).WaitFor(eventsDb)
         .WithReference(rabbitmq).WaitFor(rabbitmq)
         .WithReference(redis).WaitFor(redis)
-        .WithReference(auth);
+        .WithReference(auth)
+        .WithEnvironment("Auth__ClientId", "scheduler") // its own token, for jobs that call another service
+        .WithEnvironment("Auth__ClientSecret", builder.AddGeneratedSecret("scheduler-client-secret"));
     if (providerUrl is not null)
     {
         replica.WithEnvironment("Provider__Url", providerUrl);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Fleet.SchedulerService.Catalogue;
 using Fleet.SchedulerService.Jobs;
+using Fleet.SchedulerService.Jobs.Http;
 using Fleet.SchedulerService.Search;
 using Fleet.ServiceDefaults.Messaging;
 
@@ -14,18 +15,15 @@ public static class SchedulerServiceExtensions
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower);
         builder.Services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.SectionName)
             .Validate(o => o.Jobs.Values.All(job => IsCron(job.Cron)), "Every job needs a valid cron expression")
+            .Validate(o => o.Jobs.Values.All(job => job.Message is null || job.Http is null), "A job is a message or an HTTP call, not both")
+            .Validate(o => o.Jobs.Values.All(job => job.Http is null || (job.Http.Url is { IsAbsoluteUri: true } && job.Http.Scope.Length > 0)),
+                "An HTTP job needs an absolute Url and a Scope")
             .Validate<IServiceProviderIsKeyedService>((o, registered) => o.Jobs.Keys.All(name => registered.IsKeyedService(typeof(IScheduledJob), name)),
                 "Every job in Scheduler:Jobs needs its work registered under its name (AddScheduledJob)")
             .ValidateOnStart();
         builder.Services.AddSingleton<SchedulerMetrics>();
         builder.Services.AddSingleton<JobRunner>();
-        // Jobs that are a message to another service need no code here: their work is registered from configuration.
-        var configured = builder.Configuration.GetSection(SchedulerOptions.SectionName).Get<SchedulerOptions>() ?? new();
-        foreach (var (name, job) in configured.Jobs.Where(j => j.Value.Message is not null))
-        {
-            builder.Services.AddKeyedSingleton<IScheduledJob>(name, (services, _) => new MessageJob(name, job.Message!,
-                services.GetRequiredService<RabbitMQPublisher>(), services.GetRequiredService<TimeProvider>()));
-        }
+        builder.AddJobsOfOtherServices();
         builder.Services.AddHostedService<JobScheduler>();
         builder.Services.AddOptions<SearchOptions>().BindConfiguration(SearchOptions.SectionName);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -65,6 +63,32 @@ public static class SchedulerServiceExtensions
     {
         builder.Services.AddKeyedSingleton<IScheduledJob, TJob>(name);
         return builder;
+    }
+
+    /// <summary>Jobs whose work another service does need no code here: their work is registered from configuration.</summary>
+    private static void AddJobsOfOtherServices(this IHostApplicationBuilder builder)
+    {
+        var configured = builder.Configuration.GetSection(SchedulerOptions.SectionName).Get<SchedulerOptions>() ?? new();
+        foreach (var (name, job) in configured.Jobs)
+        {
+            if (job.Message is { } message)
+            {
+                builder.Services.AddKeyedSingleton<IScheduledJob>(name, (services, _) => new MessageJob(name, message,
+                    services.GetRequiredService<RabbitMQPublisher>(), services.GetRequiredService<TimeProvider>()));
+            }
+            else if (job.Http is { } call)
+            {
+                builder.Services.AddKeyedSingleton<IScheduledJob>(name, (services, _) => new HttpJob(name, call,
+                    services.GetRequiredService<ServiceTokens>(), services.GetRequiredService<IHttpClientFactory>()));
+            }
+        }
+
+        builder.Services.AddSingleton<ServiceTokens>();
+        // The job's timeout bounds the call and its next tick is the retry: no resilience handler of its own.
+#pragma warning disable EXTEXP0001
+        builder.Services.AddHttpClient(HttpJob.HttpClientName, http => (http.Timeout, http.MaxResponseContentBufferSize) = (Timeout.InfiniteTimeSpan, 1 << 20))
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
     }
 
     public static IEndpointRouteBuilder MapSchedulerEndpoints(this IEndpointRouteBuilder routes) => routes

@@ -20,6 +20,9 @@ public sealed class FleetAuthenticationOptions
 
     public string IntrospectionPath { get; set; } = "/auth/connect/introspect";
 
+    /// <summary>Where a service asks for a token of its own (client credentials grant).</summary>
+    public string TokenPath { get; set; } = "/auth/connect/token";
+
     /// <summary>Tolerance for clocks that disagree, on <c>exp</c> and <c>nbf</c>.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -35,7 +38,7 @@ public sealed class FleetAuthenticationOptions
     /// <summary>Accept <c>X-Api-Key</c> (validated by introspection at AuthService) besides bearer tokens.</summary>
     public bool AcceptApiKeys { get; set; }
 
-    /// <summary>This service's client at AuthService, for introspecting API keys.</summary>
+    /// <summary>This service's client at AuthService, for introspecting API keys or asking for a token of its own.</summary>
     public string? ClientId { get; set; }
 
     public string? ClientSecret { get; set; }

@@ -12,8 +12,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace Fleet.Testing;
 
 /// <summary>
-/// Stands in for AuthService on a real Kestrel socket: serves a JWKS of the keys it signs with and an RFC 7662
-/// introspection endpoint, and counts the calls to each.
+/// Stands in for AuthService on a real Kestrel socket: serves a JWKS of the keys it signs with, an RFC 7662
+/// introspection endpoint and a client credentials grant for its one client, and counts the calls to each.
 /// </summary>
 public sealed class FakeAuthServer : IAsyncDisposable
 {
@@ -26,6 +26,7 @@ public sealed class FakeAuthServer : IAsyncDisposable
     private readonly List<SigningKey> _published = [];
     private int _jwksRequests;
     private int _introspectionRequests;
+    private int _tokenRequests;
 
     private FakeAuthServer(WebApplication app, string url)
     {
@@ -38,6 +39,19 @@ public sealed class FakeAuthServer : IAsyncDisposable
     public int JwksRequests => Volatile.Read(ref _jwksRequests);
 
     public int IntrospectionRequests => Volatile.Read(ref _introspectionRequests);
+
+    public int TokenRequests => Volatile.Read(ref _tokenRequests);
+
+    /// <summary>What the client credentials grant signs with; unset, it answers <c>invalid_client</c>.</summary>
+    public SigningKey? TokenKey { get; set; }
+
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The scopes <see cref="IntrospectingClient"/> may ask a token for.</summary>
+    public HashSet<string> ClientScopes { get; } = [];
+
+    /// <summary>Every token the grant issued, newest last.</summary>
+    public ConcurrentQueue<string> IssuedTokens { get; } = new();
 
     /// <summary>API key → introspection answer (JSON). Keys not listed are inactive.</summary>
     public ConcurrentDictionary<string, object> ApiKeys { get; } = new();
@@ -77,9 +91,41 @@ public sealed class FakeAuthServer : IAsyncDisposable
                 ? Results.Json(answer)
                 : Results.Json(new { active = false });
         });
+        app.MapPost("/auth/connect/token", async (HttpContext context) =>
+        {
+            Interlocked.Increment(ref server!._tokenRequests);
+            var form = await context.Request.ReadFormAsync();
+            if (server.TokenKey is not { } key || !IsClient(context.Request.Headers.Authorization.ToString()))
+            {
+                return Results.Json(new { error = "invalid_client" }, statusCode: 401);
+            }
+
+            var scope = form["scope"].ToString();
+            if (form["grant_type"] != "client_credentials" || !scope.Split(' ').All(server.ClientScopes.Contains))
+            {
+                return Results.Json(new { error = "invalid_scope", error_description = $"'{scope}' is not allowed" }, statusCode: 400);
+            }
+
+            var token = key.CreateToken(scope, IntrospectingClient, expires: DateTime.UtcNow + server.TokenLifetime);
+            server.IssuedTokens.Enqueue(token);
+            return Results.Json(new { access_token = token, token_type = "Bearer", expires_in = (int)server.TokenLifetime.TotalSeconds, scope });
+        });
         await app.StartAsync();
         server = new FakeAuthServer(app, app.Urls.Single());
         return server;
+    }
+
+    /// <summary>HTTP Basic with the client's id and secret, each form-encoded first (RFC 6749 2.3.1).</summary>
+    private static bool IsClient(string authorization)
+    {
+        if (!authorization.StartsWith("Basic ", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var pair = Encoding.UTF8.GetString(Convert.FromBase64String(authorization["Basic ".Length..])).Split(':', 2);
+        static string Decode(string part) => Uri.UnescapeDataString(part.Replace('+', ' '));
+        return pair.Length == 2 && Decode(pair[0]) == IntrospectingClient && Decode(pair[1]) == IntrospectingSecret;
     }
 
     /// <summary>A new ES256 key; published in the JWKS unless told otherwise.</summary>

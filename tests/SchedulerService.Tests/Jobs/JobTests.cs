@@ -27,7 +27,7 @@ public sealed class JobTests(SchedulerFixture fleet)
         var runId = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("run_id").GetGuid();
         second.StatusCode.Should().Be(HttpStatusCode.Conflict);
         second.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
-        var run = await FinishedRunAsync(client, runId);
+        var run = await fleet.FinishedRunAsync(client, runId);
         run.GetProperty("trigger").GetString().Should().Be("manual");
         run.GetProperty("outcome").GetString().Should().Be("succeeded");
         run.GetProperty("items").GetInt32().Should().Be(runsBefore + 1);
@@ -64,7 +64,7 @@ public sealed class JobTests(SchedulerFixture fleet)
 
         var runs = await fleet.Client("jobs:admin", service).GetFromJsonAsync<JsonElement>("/jobs/slow/runs");
 
-        var run = await FinishedRunAsync(fleet.Client("jobs:admin", service), runs[0].GetProperty("id").GetGuid(), "slow");
+        var run = await fleet.FinishedRunAsync(fleet.Client("jobs:admin", service), runs[0].GetProperty("id").GetGuid(), "slow");
         run.GetProperty("outcome").GetString().Should().Be("timed_out");
         run.GetProperty("error").GetString().Should().Contain("00:00:00.5");
     }
@@ -101,7 +101,7 @@ public sealed class JobTests(SchedulerFixture fleet)
 
         await fleet.Service<JobRunner>().RunAsync(GatedJob.Name, options, JobTrigger.Manual, scheduledFor: null, CancellationToken.None);
 
-        var run = await FinishedRunAsync(fleet.Client("jobs:admin"), orphan);
+        var run = await fleet.FinishedRunAsync(fleet.Client("jobs:admin"), orphan);
         run.GetProperty("outcome").GetString().Should().Be("failed");
         run.GetProperty("error").GetString().Should().Contain("replica stopped");
     }
@@ -143,13 +143,13 @@ public sealed class JobTests(SchedulerFixture fleet)
         JsonDocument.Parse(message!.Body).RootElement.GetProperty("job").GetString().Should().Be("tell-someone");
         var client = fleet.Client("jobs:admin", service);
         var told = (await client.GetFromJsonAsync<JsonElement>("/jobs/tell-someone/runs"))[0];
-        (await FinishedRunAsync(client, told.GetProperty("id").GetGuid(), "tell-someone")).GetProperty("outcome").GetString().Should().Be("succeeded");
+        (await fleet.FinishedRunAsync(client, told.GetProperty("id").GetGuid(), "tell-someone")).GetProperty("outcome").GetString().Should().Be("succeeded");
         JsonElement[] unheard = [];
         for (var attempt = 0; attempt < 100 && unheard.Length == 0; attempt++, await Task.Delay(100))
         {
             unheard = [.. (await client.GetFromJsonAsync<JsonElement>("/jobs/tell-nobody/runs")).EnumerateArray()];
         }
-        (await FinishedRunAsync(client, unheard[0].GetProperty("id").GetGuid(), "tell-nobody")).GetProperty("outcome").GetString()
+        (await fleet.FinishedRunAsync(client, unheard[0].GetProperty("id").GetGuid(), "tell-nobody")).GetProperty("outcome").GetString()
             .Should().Be("failed", "a message no queue would receive is not work done");
     }
 
@@ -166,19 +166,5 @@ public sealed class JobTests(SchedulerFixture fleet)
         gated.GetProperty("last_run").GetProperty("outcome").GetString().Should().NotBeNullOrEmpty();
         unknown.StatusCode.Should().Be(HttpStatusCode.NotFound);
         withoutScope.StatusCode.Should().Be(HttpStatusCode.Forbidden);
-    }
-
-    private static async Task<JsonElement> FinishedRunAsync(HttpClient client, Guid runId, string job = GatedJob.Name)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var runs = await client.GetFromJsonAsync<JsonElement>($"/jobs/{job}/runs");
-            var run = runs.EnumerateArray().Single(r => r.GetProperty("id").GetGuid() == runId);
-            if (run.GetProperty("outcome").GetString() != "running" || attempt == 100)
-            {
-                return run;
-            }
-            await Task.Delay(100);
-        }
     }
 }

@@ -1,4 +1,6 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Fleet.SchedulerService.Catalogue;
 using Fleet.SchedulerService.Jobs;
 using Fleet.Testing;
@@ -46,8 +48,11 @@ public sealed class SchedulerFixture : IAsyncLifetime
         await Gate.Finished(0).WaitAsync(TimeSpan.FromSeconds(30)); // its first start catches up the occurrence it never ran
     }
 
-    /// <summary>SchedulerService with one job, <paramref name="jobName"/> on <paramref name="cron"/>, doing <paramref name="job"/>'s work.</summary>
-    public WebApplicationFactory<CatalogueStore> CreateFactory(string jobName, string cron, IScheduledJob job, string timeout = "00:01:00",
+    /// <summary>
+    /// SchedulerService with one job, <paramref name="jobName"/> on <paramref name="cron"/>, doing <paramref name="job"/>'s
+    /// work (or, without one, the work its <paramref name="settings"/> configure).
+    /// </summary>
+    public WebApplicationFactory<CatalogueStore> CreateFactory(string jobName, string cron, IScheduledJob? job, string timeout = "00:01:00",
         params (string Key, string Value)[] settings) =>
         new WebApplicationFactory<CatalogueStore>().WithWebHostBuilder(web =>
         {
@@ -65,7 +70,10 @@ public sealed class SchedulerFixture : IAsyncLifetime
             {
                 web.UseSetting(key, value);
             }
-            web.ConfigureTestServices(services => services.AddKeyedSingleton(jobName, job));
+            if (job is not null)
+            {
+                web.ConfigureTestServices(services => services.AddKeyedSingleton(jobName, job));
+            }
             web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         });
 
@@ -96,6 +104,21 @@ public sealed class SchedulerFixture : IAsyncLifetime
 
     /// <summary>Runs a statement against eventsdb behind the service's back.</summary>
     public Task ExecuteAsync(string sql, params object[] parameters) => ScalarAsync<object>(sql, parameters);
+
+    /// <summary>The run <paramref name="runId"/> of <paramref name="job"/> once it has ended (or as it is after 10 s).</summary>
+    public async Task<JsonElement> FinishedRunAsync(HttpClient client, Guid runId, string job = GatedJob.Name)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var runs = await client.GetFromJsonAsync<JsonElement>($"/jobs/{job}/runs");
+            var run = runs.EnumerateArray().Single(r => r.GetProperty("id").GetGuid() == runId);
+            if (run.GetProperty("outcome").GetString() != "running" || attempt == 100)
+            {
+                return run;
+            }
+            await Task.Delay(100);
+        }
+    }
 
     public async Task DisposeAsync()
     {
