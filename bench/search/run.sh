@@ -3,6 +3,8 @@
 # SchedulerService replicas, the provider stand-in), against Kestrel alone answering the same bytes. In one run,
 # alternating, after a warm-up round:
 #   bare       wrk -> bench/gateway/TinyBackend answering the search's bytes      GET /search
+#   proxied    wrk -> bench/gateway/BareYarp (one route, nothing else) -> the same  GET /search: what a proxy hop
+#              alone allows on this machine, the ceiling of anything behind the gateway
 #   cached     wrk -> gateway -> SchedulerService, one range (a cache hit)          GET /search?starts_at=&ends_at=
 #   uncached   the same, a range not asked before on every request (a miss: PostgreSQL, then the cache filled)
 # then the system restarted on the same data with the provider stalled (it accepts connections and never answers),
@@ -38,6 +40,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 echo "building (Release)..."
 dotnet build "$ROOT/Fleet.sln" -c Release -v quiet -nologo >/dev/null
 dotnet build "$ROOT/bench/gateway/TinyBackend/TinyBackend.csproj" -c Release -v quiet -nologo >/dev/null
+dotnet build "$ROOT/bench/gateway/BareYarp/BareYarp.csproj" -c Release -v quiet -nologo >/dev/null
 
 GATEWAY_PORT="$(free_port)"
 GATEWAY="http://127.0.0.1:$GATEWAY_PORT"
@@ -98,6 +101,7 @@ run_rounds() { # cases...
     for c in "${order[@]}"; do
       case "$c" in
         bare) url="$BARE/search" ;;
+        proxied) url="$PROXY/search" ;;
         cached*) url="$GATEWAY$QUERY" ;;
         uncached*) url="$GATEWAY/search" ;;
       esac
@@ -121,7 +125,14 @@ BARE="http://127.0.0.1:$(free_port)"
 PIDS+=("$!")
 for _ in $(seq 1 100); do curl -fs -o /dev/null "$BARE/search" && break; sleep 0.2; done
 cmp -s <(curl -fs "$BARE/search") "$WORK/answer.json" || { echo "the bare endpoint does not answer the same bytes" >&2; exit 1; }
-run_rounds bare cached uncached
+PROXY="http://127.0.0.1:$(free_port)"
+(cd "$ROOT/bench/gateway/BareYarp/bin/Release/net10.0" && exec env ASPNETCORE_URLS="$PROXY" ASPNETCORE_ENVIRONMENT=Production \
+  ReverseProxy__Routes__search__ClusterId=search ReverseProxy__Routes__search__Match__Path=/search \
+  ReverseProxy__Clusters__search__Destinations__bare__Address="$BARE" dotnet Fleet.BareYarp.dll) >"$WORK/proxy.log" 2>&1 &
+PIDS+=("$!")
+for _ in $(seq 1 100); do curl -fs -o /dev/null "$PROXY/search" && break; sleep 0.2; done
+cmp -s <(curl -fs "$PROXY/search") "$WORK/answer.json" || { echo "the proxied endpoint does not answer the same bytes" >&2; exit 1; }
+run_rounds bare proxied cached uncached
 stop_apphost
 
 echo "restarting with the provider stalled..."
@@ -135,7 +146,7 @@ while True: held.append(s.accept()[0])
 PIDS+=("$!")
 start_apphost apphost-stalled.log --Provider:Url "http://127.0.0.1:$STALL_PORT/events.xml"
 wait_for_plans
-run_rounds bare cached-stalled uncached-stalled
+run_rounds bare proxied cached-stalled uncached-stalled
 stop_apphost
 
 python3 - "$REPORT" "$ROUNDS" "$SECONDS_PER_RUN" "$FIGURES" <<'PY'
@@ -152,15 +163,18 @@ lines = [f"# /search through the gateway — {datetime.datetime.utcnow():%Y-%m-%
   f"Machine: {os.cpu_count()} cores, load average at the end {open('/proc/loadavg').read().split()[:3]}. `bench/search/run.sh {rounds} {seconds}`:",
   "the whole system (Release, Development settings, two SchedulerService replicas), anonymous requests through the gateway",
   f"with its anonymous rate limit raised; wrk -t2 -c64, {seconds} s per run, a warm-up round, then {rounds} rounds alternating the",
-  "order. `bare` is Kestrel alone answering the same bytes. Cells: median (min–max); vs bare: the median of the per-round ratios",
-  "(the bare runs of both halves, in order).", "",
-  "| case | requests/s | p50 ms | p99 ms | vs bare |", "|---|---|---|---|---|"]
-for name in ['bare', 'cached', 'uncached', 'cached-stalled', 'uncached-stalled']:
+  "order. `bare` is Kestrel alone answering the same bytes; `proxied` is a bare YARP route in front of it, the most a",
+  "proxy hop allows here. Cells: median (min–max); vs bare, vs proxied: the median of the per-round ratios (each against",
+  "the baseline's run of the same round and half).", "",
+  "| case | requests/s | p50 ms | p99 ms | vs bare | vs proxied |", "|---|---|---|---|---|---|"]
+proxied = [float(r[0]) for r in runs['proxied']]
+def ratio(rps, name, base):
+    half = base[:len(rps)] if 'stalled' not in name else base[len(base) - len(rps):]
+    return statistics.median([a / b for a, b in zip(rps, half)])
+for name in ['bare', 'proxied', 'cached', 'uncached', 'cached-stalled', 'uncached-stalled']:
     r = runs[name]
     rps = [float(x[0]) for x in r]
-    half = bare[:len(rps)] if 'stalled' not in name else bare[len(bare) - len(rps):]
-    ratio = statistics.median([a / b for a, b in zip(rps, half)])
-    lines.append(f"| {name} | {cell(rps)} | {cell([ms(x[1]) for x in r])} | {cell([ms(x[2]) for x in r])} | {ratio:.2f} |")
+    lines.append(f"| {name} | {cell(rps)} | {cell([ms(x[1]) for x in r])} | {cell([ms(x[2]) for x in r])} | {ratio(rps, name, bare):.2f} | {ratio(rps, name, proxied):.2f} |")
 lines += ["", "Rerun: `bench/search/run.sh [rounds] [seconds]`."]
 open(report, 'w').write("\n".join(lines) + "\n")
 print("\n".join(lines))

@@ -74,6 +74,27 @@ public sealed class SearchTests(SchedulerFixture fleet)
         fresh.GetProperty("data").GetProperty("events")[0].GetProperty("max_price").GetDecimal().Should().Be(40m);
     }
 
+    [Fact]
+    public async Task A_change_applied_on_one_replica_is_seen_at_once_by_another_that_holds_the_old_answer_in_memory()
+    {
+        var year = NextYear();
+        var range = $"/search?starts_at={year}-01-01T00:00:00&ends_at={year}-12-31T00:00:00";
+        await UpdateAsync(BasePlan(Base(year, 1), "online", "Shared", Plan(1, $"{year}-05-01T20:00:00", $"{year}-05-01T21:00:00", "35.00")));
+        await using var replica = fleet.CreateFactory(GatedJob.Name, "0 0 1 1 *", fleet.Gate, settings: ("Search:LocalCacheFor", "00:10:00"));
+        var other = replica.CreateClient();
+        await other.GetStringAsync(range);
+        (await other.GetStringAsync(range)).Should().Contain("35");
+
+        await UpdateAsync(BasePlan(Base(year, 1), "online", "Shared", Plan(1, $"{year}-05-01T20:00:00", $"{year}-05-01T21:00:00", "42.00")));
+        decimal seen = 0;
+        for (var attempt = 0; attempt < 20 && seen != 42m; attempt++, await Task.Delay(50))
+        {
+            seen = (await other.GetFromJsonAsync<JsonElement>(range)).GetProperty("data").GetProperty("events")[0].GetProperty("max_price").GetDecimal();
+        }
+
+        seen.Should().Be(42m, "the version bump is published to every replica, within a second");
+    }
+
     private static int NextYear() => Interlocked.Increment(ref _nextYear);
 
     // Base plan ids unique to the year, so that tests sharing the catalogue do not meet.
