@@ -1,5 +1,4 @@
 using Fleet.AuthService.ApiKeys;
-using Fleet.AuthService.Audit;
 using Fleet.AuthService.Clients;
 using Fleet.AuthService.Data;
 using Fleet.AuthService.Discovery;
@@ -49,10 +48,8 @@ public static class AuthServiceExtensions
 
         services.AddSingleton<SigningKeyStore>();
         services.AddSingleton<SigningKeyRotation>();
-        services.AddSingleton<AuditLog>();
         services.AddHostedService<StartupSeeder>();
         services.AddHostedService(provider => provider.GetRequiredService<SigningKeyRotation>());
-        services.AddHostedService<AuditPublisher>();
         services.AddBearerAuthentication();
         builder.AddFleetAuthorization();
 

@@ -13,6 +13,7 @@ builder.AddDatabaseMigrations<AuthDbContext>();
 builder.AddNpgsqlDataSource("authdb", settings => settings.DisableHealthChecks = true);
 builder.AddRabbitMQClient("rabbitmq");
 builder.AddRabbitMQPublisher();
+builder.AddAuditLog("auth");                    // audit events to fleet.audit, for AuditService
 builder.AddRedisClient("redis");
 builder.AddAuthService();                       // Identity, signing keys, token server, audit, seeding
 

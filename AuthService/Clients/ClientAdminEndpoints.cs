@@ -1,6 +1,7 @@
 using Fleet.ServiceDefaults.Authentication;
 using System.Security.Claims;
 using Fleet.AuthService.Audit;
+using Fleet.ServiceDefaults.Audit;
 using Fleet.AuthService.Data;
 using Fleet.AuthService.Tokens;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,4 +1,5 @@
 using Fleet.AuthService.Audit;
+using Fleet.ServiceDefaults.Audit;
 using Fleet.AuthService.Clients;
 using Fleet.AuthService.Data;
 using Fleet.AuthService.Users;

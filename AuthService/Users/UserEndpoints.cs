@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Fleet.AuthService.Audit;
+using Fleet.ServiceDefaults.Audit;
 using Fleet.AuthService.Data;
 using Fleet.AuthService.Tokens;
 using Fleet.ServiceDefaults.Authentication;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Fleet.AuthService.Audit;
+namespace Fleet.ServiceDefaults.Audit;
 
 /// <summary>An audit event as shared/formats/audit-event.md describes it (serialised snake_case).</summary>
 public sealed record AuditEvent
@@ -17,7 +17,7 @@ public sealed record AuditEvent
 
     public required DateTimeOffset OccurredAt { get; init; }
 
-    public string Application { get; init; } = "auth";
+    public required string Application { get; init; }
 
     public string? Environment { get; init; }
 
@@ -37,21 +37,11 @@ public sealed record AuditEvent
 
     public IReadOnlyDictionary<string, string>? Tags { get; init; }
 
+    public IReadOnlyDictionary<string, double>? Metrics { get; init; }
+
     public IReadOnlyDictionary<string, object?>? Details { get; init; }
 }
 
 public sealed record AuditActor(string Type, string Id, string? Origin = null);
 
 public sealed record AuditResource(string Type, string Id, string? Name = null);
-
-public static class AuditCategories
-{
-    /// <summary>Logins, token issue, refresh-token reuse, revocation.</summary>
-    public const string Authentication = "authentication";
-
-    /// <summary>Users' API keys.</summary>
-    public const string Credentials = "credentials";
-
-    /// <summary>OAuth client administration.</summary>
-    public const string Administration = "administration";
-}
