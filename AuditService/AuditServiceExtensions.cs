@@ -3,6 +3,7 @@ using Fleet.AuditService.Data;
 using Fleet.AuditService.Events.Intake;
 using Fleet.AuditService.Events.Query;
 using Fleet.AuditService.Events.Storage;
+using Fleet.AuditService.Retention;
 
 namespace Fleet.AuditService;
 
@@ -18,11 +19,15 @@ public static class AuditServiceExtensions
         builder.Services.AddSingleton<AuditEventWriter>();
         builder.Services.AddHostedService<AuditEventConsumer>();
         builder.Services.AddSingleton<EventQueries>();
+        builder.Services.AddSingleton<EventStats>();
         builder.Services.AddHostedService<PartitionMaintenance>();
+        builder.Services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.SectionName);
+        builder.Services.AddScoped<RetentionEnforcer>();
         return builder;
     }
 
     public static IEndpointRouteBuilder MapAuditEndpoints(this IEndpointRouteBuilder routes) => routes
         .MapIntakeEndpoints()
-        .MapQueryEndpoints();
+        .MapQueryEndpoints()
+        .MapRetentionEndpoints();
 }

@@ -16,6 +16,7 @@ builder.EnrichNpgsqlDbContext<SchedulerDbContext>();
 builder.AddDatabaseMigrations<SchedulerDbContext>();
 builder.AddRabbitMQClient("rabbitmq");
 builder.AddRabbitMQPublisher();                 // jobs that are a message to another service
+builder.AddAuditLog("scheduler");               // who ran a job by hand, to AuditService
 builder.AddRedisClient("redis");
 builder.AddSchedulerService();                  // the provider-events catalogue and its search
 

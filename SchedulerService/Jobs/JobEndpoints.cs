@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using Fleet.SchedulerService.Data;
+using Fleet.ServiceDefaults.Audit;
 using Fleet.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -47,7 +49,7 @@ public static class JobEndpoints
     }
 
     private static async Task<Results<Accepted<StartedRunView>, ProblemHttpResult>> RunNowAsync(string name, IOptions<SchedulerOptions> options,
-        JobRunner runner, IHostApplicationLifetime lifetime)
+        JobRunner runner, IHostApplicationLifetime lifetime, ClaimsPrincipal caller, AuditLog audit)
     {
         if (!options.Value.Jobs.TryGetValue(name, out var job))
         {
@@ -55,6 +57,9 @@ public static class JobEndpoints
         }
         // The run belongs to the service, not to this request: it goes on after the answer.
         var run = await runner.StartAsync(name, job, JobTrigger.Manual, scheduledFor: null, lifetime.ApplicationStopping);
+        audit.Record("jobs", "job.run_requested", run is null ? "failure" : "success", caller.FindFirst(FleetClaims.Roles) is null ? "client" : "user",
+            caller.FindFirstValue(FleetClaims.Subject) ?? "", new AuditResource("job", name),
+            details: new Dictionary<string, object?> { ["run_id"] = run?.Id, ["refused"] = run is null ? "a run is going" : null });
         return run is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The job is running",
                 detail: $"Job '{name}' is running now; one run at a time. Its runs are at /jobs/{name}/runs.")

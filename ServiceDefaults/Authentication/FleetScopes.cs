@@ -9,12 +9,13 @@ public static class FleetScopes
     public const string FilesWrite = "files:write";
     public const string AuditWrite = "audit:write";
     public const string AuditRead = "audit:read";
+    public const string AuditAdmin = "audit:admin";
     public const string EventsRead = "events:read";
     public const string JobsAdmin = "jobs:admin";
     public const string Admin = "admin";
 
     public static IReadOnlyList<string> All { get; } =
-        [RidesWrite, RidesRead, FilesRead, FilesWrite, AuditWrite, AuditRead, EventsRead, JobsAdmin, Admin];
+        [RidesWrite, RidesRead, FilesRead, FilesWrite, AuditWrite, AuditRead, AuditAdmin, EventsRead, JobsAdmin, Admin];
 }
 
 /// <summary>
@@ -30,6 +31,7 @@ public static class FleetPolicies
     public const string FilesWrite = FleetScopes.FilesWrite;
     public const string AuditWrite = FleetScopes.AuditWrite;
     public const string AuditRead = FleetScopes.AuditRead;
+    public const string AuditAdmin = FleetScopes.AuditAdmin;
     public const string EventsRead = FleetScopes.EventsRead;
     public const string JobsAdmin = FleetScopes.JobsAdmin;
 

@@ -56,6 +56,40 @@ public sealed class QueryTests(AuditFixture audit)
         seconds.Should().Equal(Enumerable.Range(0, 25).Reverse());
     }
 
+    [Fact]
+    public async Task Stats_count_per_bucket_and_group_and_the_export_streams_every_match_as_ndjson_or_csv()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var client = audit.Client("audit:write audit:read", $"counter-{marker}");
+        var events = new[] { ("10:05", "success"), ("10:59", "failure"), ("10:30", "success"), ("12:00", "success") }
+            .Select(e => new Dictionary<string, object?>(IntakeTests.Event(marker, $"2026-11-28T{e.Item1}:00Z")) { ["outcome"] = e.Item2 })
+            .Append(new Dictionary<string, object?>(IntakeTests.Event(marker, "2026-11-28T12:01:00Z")) { ["action"] = "=HYPERLINK(\"x\")" })
+            .ToArray();
+        (await client.PostAsJsonAsync("/audit/events", events)).StatusCode.Should().Be(HttpStatusCode.Accepted);
+        var window = $"from=2026-11-28T00:00:00Z&to=2026-11-29T00:00:00Z&details.marker={marker}";
+        await AuditFixture.EventsAsync(client, window, expected: 5);
+
+        var stats = await client.GetFromJsonAsync<JsonElement>($"/audit/stats?{window}&interval=1h&group_by=outcome");
+        var ndjson = await client.GetStringAsync($"/audit/export?{window}");
+        var csv = await client.GetAsync($"/audit/export?{window}&format=csv");
+        var badInterval = await client.GetAsync($"/audit/stats?{window}&interval=1w&group_by=colour");
+
+        stats.GetProperty("buckets").EnumerateArray().Select(b => (b.GetProperty("start").GetDateTimeOffset().Hour,
+            string.Join(",", b.GetProperty("counts").EnumerateObject().Select(c => $"{c.Name}={c.Value.GetInt32()}"))))
+            .Should().Equal((10, "failure=1,success=2"), (12, "success=2"));
+        ndjson.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("occurred_at").GetDateTimeOffset().Minute)
+            .Should().Equal(1, 0, 59, 30, 5);
+        csv.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
+        var rows = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        rows.Should().HaveCount(6);
+        rows[0].Should().StartWith("id,occurred_at,received_at,application");
+        rows[1].Should().Contain(",\"'=HYPERLINK(\"\"x\"\")\",", "a formula is defused, and quoted");
+        badInterval.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        var errors = (await badInterval.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        errors.TryGetProperty("interval", out _).Should().BeTrue();
+        errors.TryGetProperty("group_by", out _).Should().BeTrue();
+    }
+
     [Theory]
     [InlineData("from=yesterday", "from")]
     [InlineData("from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z", "from")]

@@ -23,7 +23,7 @@ public sealed class AuthorizationMatrixTests(FleetSystem fleet, ITestOutputHelpe
 
     /// <summary>Every scope a user may hold (the fleet-cli client's, docs/auth-contract.md).</summary>
     private static readonly string[] AllScopes =
-        ["rides:write", "rides:read", "files:read", "files:write", "audit:write", "audit:read", "events:read", "jobs:admin", "admin"];
+        ["rides:write", "rides:read", "files:read", "files:write", "audit:write", "audit:read", "audit:admin", "events:read", "jobs:admin", "admin"];
 
     [Fact]
     public async Task Every_operation_answers_as_its_OpenAPI_security_says()
@@ -31,10 +31,10 @@ public sealed class AuthorizationMatrixTests(FleetSystem fleet, ITestOutputHelpe
         try
         {
             var gateway = fleet.Gateway;
-            var tokens = new Tokens(gateway, fleet);
+            var tokens = new Tokens(fleet);
 
             // The XRides feed's machine client gets a token through the gateway and may use it.
-            var xrides = await tokens.ClientCredentialsAsync("xrides", await fleet.SecretAsync("xrides-client-secret"), "rides:write rides:read");
+            var xrides = await fleet.ClientTokenAsync("xrides", "rides:write rides:read");
             (await SendAsync(gateway, HttpMethod.Get, "/auth/me", xrides)).StatusCode.Should().Be(HttpStatusCode.OK);
 
             var failures = new List<string>();
@@ -213,52 +213,20 @@ public sealed class AuthorizationMatrixTests(FleetSystem fleet, ITestOutputHelpe
         }
     }
 
-    /// <summary>Tokens from AuthService through the gateway, one per distinct scope set.</summary>
-    private sealed class Tokens(HttpClient gateway, FleetSystem fleet)
+    /// <summary>The seeded admin's tokens, one per distinct scope set.</summary>
+    private sealed class Tokens(FleetSystem fleet)
     {
         private readonly Dictionary<string, string> _byScopes = new(StringComparer.Ordinal);
 
-        public Task<string> ClientCredentialsAsync(string clientId, string secret, string scope) =>
-            RequestAsync(clientId, secret, [new("grant_type", "client_credentials"), new("scope", scope)]);
-
-        /// <summary>The seeded admin (roles user and admin) through the fleet-cli client, holding exactly <paramref name="scopes"/>.</summary>
         public async Task<string> AdminUserAsync(IEnumerable<string> scopes)
         {
             var scope = string.Join(' ', scopes.Order(StringComparer.Ordinal));
             if (!_byScopes.TryGetValue(scope, out var token))
             {
-                token = await RequestAsync("fleet-cli", await fleet.SecretAsync("fleet-cli-client-secret"),
-                [
-                    new("grant_type", "password"),
-                    new("username", "admin"),
-                    new("password", await fleet.SecretAsync("admin-password")),
-                    new("scope", scope),
-                ]);
+                token = await fleet.AdminTokenAsync(scope);
                 _byScopes[scope] = token;
             }
-
             return token;
-        }
-
-        private async Task<string> RequestAsync(string clientId, string secret, KeyValuePair<string, string>[] form)
-        {
-            var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(clientId)}:{Uri.EscapeDataString(secret)}"));
-            for (var attempt = 0; ; attempt++)
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/auth/connect/token") { Content = new FormUrlEncodedContent(form) };
-                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic);
-                using var response = await gateway.SendAsync(request);
-                var body = await response.Content.ReadAsStringAsync();
-                if (response.StatusCode == HttpStatusCode.TooManyRequests && attempt < 10)
-                {
-                    await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
-                    continue;
-                }
-
-                response.StatusCode.Should().Be(HttpStatusCode.OK, $"{clientId} gets a token: {body}");
-                using var json = JsonDocument.Parse(body);
-                return json.RootElement.GetProperty("access_token").GetString()!;
-            }
         }
     }
 }

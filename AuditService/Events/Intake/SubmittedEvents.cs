@@ -22,7 +22,7 @@ public static partial class SubmittedEvents
     private static readonly string[] Known =
         ["id", "occurred_at", "received_at", "application", "environment", "category", "action", "outcome", "level", "actor", "resource", "trace_id", "tags", "metrics", "details"];
     private static readonly string[] Outcomes = ["success", "failure", "unknown"];
-    private static readonly string[] Levels = ["debug", "info", "warning", "error", "critical"];
+    public static readonly string[] Levels = ["debug", "info", "warning", "error", "critical"];
     private static readonly string[] ActorTypes = ["user", "client", "service"];
 
     /// <summary>Checks one event; its problems go into <paramref name="errors"/> under <paramref name="path"/>.</summary>

@@ -24,10 +24,11 @@ public sealed record EventFilter(
         ["outcome"] = "outcome", ["level"] = "level",
     };
 
-    private static readonly string[] Paging = ["from", "to", "limit", "cursor", "format"];
+    private static readonly string[] Paging = ["from", "to", "limit", "cursor"];
 
     /// <summary>The filter, or the problems with the query string, named by parameter.</summary>
-    public static (EventFilter? Filter, Dictionary<string, string[]> Errors) Parse(IQueryCollection query, DateTimeOffset now)
+    /// <param name="others">The parameters of the route itself (<c>interval</c>, <c>format</c>, ...), left to it.</param>
+    public static (EventFilter? Filter, Dictionary<string, string[]> Errors) Parse(IQueryCollection query, DateTimeOffset now, params string[] others)
     {
         var errors = new Dictionary<string, string[]>();
         DateTimeOffset? Time(string name)
@@ -69,7 +70,7 @@ public sealed record EventFilter(
             {
                 details.Add((path, value.ToString()));
             }
-            else if (!Paging.Contains(name))
+            else if (!Paging.Contains(name) && !others.Contains(name))
             {
                 errors[name] = ["Not a filter: use from, to, application, environment, category, action, actor, actor_type, resource_type, "
                     + "resource_id, outcome, level, tag.<name>, details.<path>, limit, cursor."];

@@ -75,13 +75,21 @@ public sealed class EventQueries(NpgsqlDataSource dataSource)
     private static NpgsqlCommand Build(EventFilter filter, ClaimsPrincipal caller, int limit)
     {
         var command = new NpgsqlCommand();
+        command.CommandText = $"SELECT {EventJson.Select} FROM audit.events WHERE {Where(filter, caller, command)} "
+            + $"ORDER BY occurred_at DESC, id DESC{(limit > 0 ? $" LIMIT {limit}" : "")}";
+        return command;
+    }
+
+    /// <summary>The conditions of <paramref name="filter"/> and of what <paramref name="caller"/> may see, their values added to <paramref name="command"/>.</summary>
+    public static string Where(EventFilter filter, ClaimsPrincipal caller, NpgsqlCommand command)
+    {
         string Parameter(object value, NpgsqlDbType? type = null)
         {
             command.Parameters.Add(type is { } t ? new NpgsqlParameter { Value = value, NpgsqlDbType = t } : new NpgsqlParameter { Value = value });
             return $"${command.Parameters.Count}";
         }
 
-        var sql = new StringBuilder($"SELECT {EventJson.Select} FROM audit.events WHERE occurred_at >= {Parameter(filter.From)} AND occurred_at < {Parameter(filter.To)}");
+        var sql = new StringBuilder($"occurred_at >= {Parameter(filter.From)} AND occurred_at < {Parameter(filter.To)}");
         if (filter.After is var (afterAt, afterId))
         {
             sql.Append($" AND (occurred_at, id) < ({Parameter(afterAt)}, {Parameter(afterId)})");
@@ -99,11 +107,24 @@ public sealed class EventQueries(NpgsqlDataSource dataSource)
             sql.Append($" AND details #>> {Parameter(path)} = {Parameter(value)}");
         }
         AddTenancy(sql, command, caller);
-        command.CommandText = sql.Append($" ORDER BY occurred_at DESC, id DESC LIMIT {limit}").ToString();
-        return command;
+        return sql.ToString();
     }
 
-    private static void AddTenancy(StringBuilder sql, NpgsqlCommand command, ClaimsPrincipal caller)
+    /// <summary>Every event of <paramref name="filter"/>, newest first, as they are read: for the export.</summary>
+    public async IAsyncEnumerable<NpgsqlDataReader> StreamAsync(EventFilter filter, ClaimsPrincipal caller,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = Build(filter, caller, limit: 0);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        command.Connection = connection;
+        await using var row = await command.ExecuteReaderAsync(cancellationToken);
+        while (await row.ReadAsync(cancellationToken))
+        {
+            yield return row;
+        }
+    }
+
+    internal static void AddTenancy(StringBuilder sql, NpgsqlCommand command, ClaimsPrincipal caller)
     {
         if (caller.HasScope(FleetScopes.Admin))
         {

@@ -39,7 +39,7 @@ public sealed class AuditFixture : IAsyncLifetime
         _ = Factory.Server; // start now: migrations, and the consumer
     }
 
-    public WebApplicationFactory<AuditEventWriter> CreateFactory() =>
+    public WebApplicationFactory<AuditEventWriter> CreateFactory(params (string Key, string Value)[] settings) =>
         new WebApplicationFactory<AuditEventWriter>().WithWebHostBuilder(web =>
         {
             web.UseEnvironment("Development");
@@ -49,13 +49,17 @@ public sealed class AuditFixture : IAsyncLifetime
             web.UseSetting("Auth:AuthServiceUrl", Auth.Url);
             web.UseSetting("Auth:ClientId", FakeAuthServer.IntrospectingClient);
             web.UseSetting("Auth:ClientSecret", FakeAuthServer.IntrospectingSecret);
+            foreach (var (key, value) in settings)
+            {
+                web.UseSetting(key, value);
+            }
             web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         });
 
     /// <summary>A client calling as user <paramref name="subject"/> with <paramref name="scope"/>.</summary>
-    public HttpClient Client(string scope, string subject)
+    public HttpClient Client(string scope, string subject, WebApplicationFactory<AuditEventWriter>? factory = null)
     {
-        var client = Factory.CreateClient();
+        var client = (factory ?? Factory).CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key.CreateToken(scope, subject));
         return client;
     }

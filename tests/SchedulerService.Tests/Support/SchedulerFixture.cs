@@ -66,6 +66,7 @@ public sealed class SchedulerFixture : IAsyncLifetime
             web.UseSetting($"Scheduler:Jobs:{jobName}:Timeout", timeout);
             // The provider-events job runs only where a test runs it.
             web.UseSetting("Scheduler:Jobs:provider-events:Enabled", "false");
+            web.UseSetting("Scheduler:Jobs:audit-retention:Enabled", "false"); // no AuditService here
             foreach (var (key, value) in settings)
             {
                 web.UseSetting(key, value);
