@@ -36,7 +36,23 @@ public sealed class EmitterTests
             {
                 log.Record("data", "thing.done", "success", "user", $"user-{marker}", details: new Dictionary<string, object?> { ["n"] = i });
             }
-            await host.StopAsync(); // what is left gets its grace to reach the broker
+            // Every one is in the queue, with nothing bound to fleet.audit but what the emitter declared.
+            var broker = host.Services.GetRequiredService<RabbitMQ.Client.IConnection>();
+            uint queued = 0;
+            for (var attempt = 0; attempt < 300 && queued < 50; attempt++, await Task.Delay(100))
+            {
+                try
+                {
+                    await using var channel = await broker.CreateChannelAsync();
+                    queued = (await channel.QueueDeclarePassiveAsync(AuditQueues.Events)).MessageCount;
+                }
+                catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+                {
+                    // not declared yet
+                }
+            }
+            queued.Should().Be(50);
+            await host.StopAsync();
         }
 
         var auditDb = await servers.ConnectionStringAsync("auditdb");
@@ -53,7 +69,7 @@ public sealed class EmitterTests
         var client = service.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.CreateToken("audit:read", $"user-{marker}"));
 
-        var stored = await AuditFixture.EventsAsync(client, "application=emitter&limit=100", expected: 50);
+        var stored = await AuditFixture.EventsAsync(client, "application=emitter&limit=100", expected: 50, seconds: 60);
 
         stored.Should().HaveCount(50);
         stored.Select(e => e.GetProperty("details").GetProperty("n").GetInt32()).Should().BeEquivalentTo(Enumerable.Range(0, 50));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -67,6 +68,49 @@ public sealed class AuditTrailTests(FleetSystem fleet)
         last.GetProperty("outcome").GetString().Should().Be("succeeded", last.ToString());
     }
 
+    [Fact]
+    public async Task An_events_trace_runs_from_the_service_that_recorded_it_or_the_gateway_through_the_queue_to_its_storage()
+    {
+        var admin = await fleet.AdminTokenAsync("audit:write jobs:admin");
+        // Recorded by SchedulerService's AuditLog while it answers a run asked for by hand (202, or 409 while one runs).
+        var recorded = ActivityTraceId.CreateRandom().ToHexString();
+        using (var run = await SendAsync(HttpMethod.Post, "/jobs/provider-events/run", admin, traceId: recorded))
+        {
+            ((int)run.StatusCode).Should().BeOneOf(202, 409);
+        }
+        // Sent from outside through the gateway.
+        var submitted = ActivityTraceId.CreateRandom().ToHexString();
+        using (var sent = await SendAsync(HttpMethod.Post, "/audit/events", admin, JsonContent.Create(new
+        {
+            occurred_at = DateTimeOffset.UtcNow.ToString("O"), application = "billing", category = "billing", action = "customer.charged",
+            outcome = "success", actor = new { type = "service", id = "invoicer" },
+        }), submitted))
+        {
+            sent.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        }
+
+        (await SpansAsync(recorded, "store audit events")).Should().Contain(["audit publish", "store audit events"]);
+        (await SpansAsync(submitted, "store audit events")).Should().Contain("store audit events");
+        (await TraceTests.ServicesInTraceAsync(fleet, submitted, ["gateway", "audit"])).Should().Contain(["gateway", "audit"]);
+    }
+
+    /// <summary>The names of the trace's spans in the dashboard, once one is <paramref name="awaited"/> (or a minute passed).</summary>
+    private async Task<IReadOnlySet<string>> SpansAsync(string traceId, string awaited)
+    {
+        using var dashboard = new HttpClient { BaseAddress = fleet.DashboardUrl };
+        var names = new HashSet<string>();
+        for (var deadline = DateTime.UtcNow.AddMinutes(1); DateTime.UtcNow < deadline && !names.Contains(awaited); await Task.Delay(500))
+        {
+            using var response = await dashboard.GetAsync($"/api/telemetry/traces/{traceId}");
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                names = OtlpJson.Spans(json.RootElement).Select(span => span.Name).ToHashSet();
+            }
+        }
+        return names;
+    }
+
     private async Task<JsonElement> FindAsync(string token, string query)
     {
         for (var attempt = 0; attempt < 100; attempt++, await Task.Delay(200))
@@ -82,10 +126,14 @@ public sealed class AuditTrailTests(FleetSystem fleet)
         throw new Xunit.Sdk.XunitException($"no audit event for {query}");
     }
 
-    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string token, HttpContent? content = null)
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string token, HttpContent? content = null, string? traceId = null)
     {
         var request = new HttpRequestMessage(method, path) { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (traceId is not null)
+        {
+            request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        }
         return fleet.Gateway.SendAsync(request);
     }
 }

@@ -68,7 +68,7 @@ public sealed class RideFeedReliabilityTests(FleetSystem fleet, ITestOutputHelpe
         var senders = Enumerable.Range(0, Senders).Select(_ => Task.Run(SendAsync)).ToArray();
 
         await WhenAcknowledgedAsync(acknowledged, Batches / 4, senders);
-        var replica = ServiceProcessOf("ingest-1");
+        var replica = fleet.ServiceProcessOf("ingest-1", "Fleet.IngestService");
         ProcessTree.Kill(replica); // the consumer dies mid-batch, and so does the intake beside it
         await WhenAcknowledgedAsync(acknowledged, Batches / 2, senders);
         await RestartAsync("rabbitmq");
@@ -115,12 +115,6 @@ public sealed class RideFeedReliabilityTests(FleetSystem fleet, ITestOutputHelpe
             }
             await Task.Delay(100);
         }
-    }
-
-    private int ServiceProcessOf(string resource)
-    {
-        var wrapper = ProcessTree.PidOf(fleet.App, resource) ?? throw new InvalidOperationException($"{resource} reports no process id");
-        return ProcessTree.DescendantsOf(wrapper).Single(pid => ProcessTree.Describe(pid).Contains("Fleet.IngestService"));
     }
 
     private async Task RestartAsync(string resource)

@@ -129,9 +129,12 @@ public sealed class AuditEventConsumer(
         }
 
         var events = storable.SelectMany(d => d.Events!).ToList();
-        using var activity = Source.StartActivity("store audit events", ActivityKind.Consumer, storable[0].Trace,
-            links: storable.Skip(1).Where(d => d.Trace != default).Select(d => new ActivityLink(d.Trace)));
-        activity?.SetTag("audit.events", events.Count);
+        var started = DateTimeOffset.UtcNow;
+        // The write (its COPY and insert) is one span, linked to every message's trace; each message's trace gets a span
+        // of its own for its part, from the batch's start to its commit, linked back to the write.
+        using var write = Source.StartActivity("write audit events", ActivityKind.Internal, parentContext: default,
+            links: storable.Where(d => d.Trace != default).Select(d => new ActivityLink(d.Trace)));
+        write?.SetTag("audit.events", events.Count);
         for (var backoff = TimeSpan.FromMilliseconds(250); ; backoff = backoff * 2 > MaxBackoff ? MaxBackoff : backoff * 2)
         {
             try
@@ -169,6 +172,9 @@ public sealed class AuditEventConsumer(
         foreach (var delivery in storable)
         {
             await channel.BasicAckAsync(delivery.Tag, multiple: false, stoppingToken);
+            using var span = Source.StartActivity("store audit events", ActivityKind.Consumer, delivery.Trace,
+                links: write is null ? null : [new ActivityLink(write.Context)], startTime: started);
+            span?.SetTag("audit.events", delivery.Events!.Count);
         }
     }
 

@@ -6,7 +6,6 @@ using Fleet.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Fleet.AuditServiceTests.Support;
 
@@ -64,11 +63,11 @@ public sealed class AuditFixture : IAsyncLifetime
         return client;
     }
 
-    /// <summary>The events <paramref name="client"/> finds for <paramref name="query"/>, waiting up to 10 s for at least <paramref name="expected"/>.</summary>
-    public static async Task<JsonElement[]> EventsAsync(HttpClient client, string query, int expected = 1)
+    /// <summary>The events <paramref name="client"/> finds for <paramref name="query"/>, waiting up to <paramref name="seconds"/> for at least <paramref name="expected"/>.</summary>
+    public static async Task<JsonElement[]> EventsAsync(HttpClient client, string query, int expected = 1, int seconds = 15)
     {
         JsonElement[] events = [];
-        for (var attempt = 0; attempt < 100; attempt++, await Task.Delay(100))
+        for (var attempt = 0; attempt < seconds * 10; attempt++, await Task.Delay(100))
         {
             var page = await client.GetFromJsonAsync<JsonElement>($"/audit/events?{query}");
             events = [.. page.GetProperty("events").EnumerateArray()];
@@ -80,17 +79,7 @@ public sealed class AuditFixture : IAsyncLifetime
         return events;
     }
 
-    public async Task<T?> ScalarAsync<T>(string sql, params object[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(AuditDb);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-        return (T?)await command.ExecuteScalarAsync();
-    }
+    public Task<T?> ScalarAsync<T>(string sql, params object[] parameters) => Sql.ScalarAsync<T>(AuditDb, sql, parameters);
 
     public async Task DisposeAsync()
     {

@@ -67,6 +67,13 @@ public sealed class FleetSystem : IAsyncLifetime
 
     public IEnumerable<ProjectResource> Services => App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ProjectResource>();
 
+    /// <summary>The service process (not its launcher) of <paramref name="resource"/>, e.g. <c>ingest-1</c>, running <paramref name="assembly"/>.</summary>
+    public int ServiceProcessOf(string resource, string assembly)
+    {
+        var wrapper = ProcessTree.PidOf(App, resource) ?? throw new InvalidOperationException($"{resource} reports no process id");
+        return ProcessTree.DescendantsOf(wrapper).Single(pid => ProcessTree.Describe(pid).Contains(assembly));
+    }
+
     /// <summary>A generated development secret (client secrets, the admin password), as the AppHost gave it to AuthService.</summary>
     public async Task<string> SecretAsync(string name) =>
         await App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().Single(p => p.Name == name)

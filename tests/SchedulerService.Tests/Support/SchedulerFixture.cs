@@ -9,7 +9,6 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Fleet.SchedulerServiceTests.Support;
 
@@ -91,17 +90,7 @@ public sealed class SchedulerFixture : IAsyncLifetime
 
     public T Service<T>() where T : notnull => (T)Factory.Services.GetService(typeof(T))!;
 
-    public async Task<T?> ScalarAsync<T>(string sql, params object[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(EventsDb);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-        return (T?)await command.ExecuteScalarAsync();
-    }
+    public Task<T?> ScalarAsync<T>(string sql, params object[] parameters) => Sql.ScalarAsync<T>(EventsDb, sql, parameters);
 
     /// <summary>Runs a statement against eventsdb behind the service's back.</summary>
     public Task ExecuteAsync(string sql, params object[] parameters) => ScalarAsync<object>(sql, parameters);
