@@ -15,6 +15,9 @@ public static class IntakeEndpoints
 {
     public const int MaxBatch = 1_000;
 
+    /// <summary>A full batch with 16 KiB of details in each event fits; the gateway's audit route allows the same.</summary>
+    public const long MaxBodyBytes = 32L << 20;
+
     /// <summary>How long the broker may take to confirm before the caller is told 503 (and may send again: ids make it safe).</summary>
     private static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(10);
 
@@ -22,6 +25,7 @@ public static class IntakeEndpoints
     {
         routes.MapPost("/audit/events", AcceptAsync)
             .RequireAuthorization(FleetPolicies.AuditWrite) // a bearer token or an X-Api-Key with audit:write
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBodyBytes))
             .WithTags("Audit intake")
             .WithSummary("Submit one audit event or an array of up to 1,000: 202 once the broker holds them")
             .Accepts<JsonElement>("application/json")

@@ -103,7 +103,8 @@ public sealed class FleetSystem : IAsyncLifetime
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", basic);
             using var response = await Gateway.SendAsync(request);
             var body = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode == HttpStatusCode.TooManyRequests && attempt < 10)
+            // Rate limited, or AuthService not back yet after a test restarted a server: what any client does, wait.
+            if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway && attempt < 30)
             {
                 await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
                 continue;
