@@ -42,7 +42,8 @@ var ingest = builder.AddFleetServiceReplicas<Projects.IngestService>("ingest", 2
 var files = builder.AddFleetService<Projects.FileService>("files", issuer)
     .WithReference(filesDb).WaitFor(filesDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
-    .WithReference(auth);
+    .WithReference(auth)
+    .WithEnvironment("Files__Storage__Root", Path.Combine(LocalServerPaths.DataDirectory(builder), "files")); // the uploaded contents
 
 var audit = builder.AddFleetService<Projects.AuditService>("audit", issuer)
     .WithReference(auditDb).WaitFor(auditDb)

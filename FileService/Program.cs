@@ -1,3 +1,4 @@
+using Fleet.FileService;
 using Fleet.FileService.Data;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,9 +8,14 @@ builder.AddFleetAuthentication(); // every route needs a token unless it says ot
 builder.AddNpgsqlDbContext<FilesDbContext>("filesdb", configureDbContextOptions: db => db.UseMigrationsHistoryIn(FilesDbContext.Schema));
 builder.AddDatabaseMigrations<FilesDbContext>();
 builder.AddRabbitMQClient("rabbitmq");
+builder.AddAuditLog("files");                   // uploads and deletes, to AuditService
+builder.AddFileService();                       // uploads, reads, deletes; contents on the local disk
 
 var app = builder.Build();
 
+app.MapFileServiceEndpoints();                  // /files/...: each group file declares who may call it
 app.MapDefaultEndpoints();
 
 app.Run();
+
+public partial class Program;
