@@ -8,8 +8,9 @@ builder.AddFleetAuthentication(); // every route needs a token unless it says ot
 builder.AddNpgsqlDbContext<FilesDbContext>("filesdb", configureDbContextOptions: db => db.UseMigrationsHistoryIn(FilesDbContext.Schema));
 builder.AddDatabaseMigrations<FilesDbContext>();
 builder.AddRabbitMQClient("rabbitmq");
+builder.AddRabbitMQPublisher();                 // the outbox's files.uploaded, for the scanner
 builder.AddAuditLog("files");                   // uploads and deletes, to AuditService
-builder.AddFileService();                       // uploads, reads, deletes; contents on the local disk
+builder.AddFileService();                       // uploads, reads, deletes, scans; contents on the local disk
 
 var app = builder.Build();
 

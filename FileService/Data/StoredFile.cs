@@ -20,4 +20,21 @@ public sealed class StoredFile
     public string Sha256 { get; set; } = "";
 
     public DateTimeOffset UploadedAt { get; set; }
+
+    /// <summary><c>pending</c>, <c>scanned</c>, <c>skipped</c> (not text) or <c>failed</c> (after its retries).</summary>
+    public string ScanStatus { get; set; } = "pending";
+
+    /// <summary><c>public</c>, <c>internal</c>, <c>confidential</c> or <c>restricted</c>, once scanned.</summary>
+    public string? Sensitivity { get; set; }
+
+    /// <summary>The findings as JSON: <c>[{"type", "count", "first_offsets"}]</c>; never the values found.</summary>
+    public string? ScanFindings { get; set; }
+
+    public int? ScanRulesVersion { get; set; }
+
+    public DateTimeOffset? ScannedAt { get; set; }
+
+    public bool ScanTruncated { get; set; }
+
+    public string? ScanError { get; set; }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 using Fleet.FileService.Data;
+using Fleet.FileService.Files.Scanning;
 using Fleet.FileService.Files.Upload;
 using Fleet.FileService.Storage;
 using Fleet.ServiceDefaults.Audit;
@@ -24,8 +25,10 @@ public static class FileEndpoints
     {
         var files = routes.MapGroup("/files").WithTags("Files");
         files.MapGet("/", ListAsync).RequireAuthorization(FleetPolicies.FilesRead)
-            .WithSummary("The caller's files (an admin's: all), newest first; ?name= (part of it), ?type=, ?limit=, ?cursor=");
+            .WithSummary("The caller's files (an admin's: all), newest first; ?name= (part of it), ?type=, ?sensitivity=, ?limit=, ?cursor=");
         files.MapGet("/{id:guid}", GetAsync).RequireAuthorization(FleetPolicies.FilesRead).WithSummary("One file's metadata");
+        files.MapGet("/{id:guid}/scan", ScanAsync).RequireAuthorization(FleetPolicies.FilesRead)
+            .WithSummary("The file's sensitivity scan: status, level and findings (kind, count, first offsets; never the values)");
         files.MapGet("/{id:guid}/content", DownloadAsync).RequireAuthorization(FleetPolicies.FilesRead)
             .WithSummary("The content, as an attachment; ranges, ETag and If-None-Match honoured");
         files.MapDelete("/{id:guid}", DeleteAsync).RequireAuthorization(FleetPolicies.FilesWrite)
@@ -34,7 +37,8 @@ public static class FileEndpoints
     }
 
     private static async Task<Results<Ok<FilePage>, ValidationProblem>> ListAsync(
-        string? name, string? type, int? limit, string? cursor, ClaimsPrincipal caller, FilesDbContext db, CancellationToken cancellationToken)
+        string? name, string? type, string? sensitivity, int? limit, string? cursor, ClaimsPrincipal caller, FilesDbContext db,
+        CancellationToken cancellationToken)
     {
         var size = limit ?? 50;
         if (size is < 1 or > MaxPage)
@@ -50,6 +54,14 @@ public static class FileEndpoints
         if (!string.IsNullOrEmpty(type))
         {
             query = query.Where(f => f.ContentType == type);
+        }
+        if (!string.IsNullOrEmpty(sensitivity))
+        {
+            if (!ScanRules.Levels.Contains(sensitivity))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["sensitivity"] = [$"Must be one of {string.Join(", ", ScanRules.Levels)}."] });
+            }
+            query = query.Where(f => f.Sensitivity == sensitivity);
         }
         if (cursor is not null)
         {
@@ -69,12 +81,23 @@ public static class FileEndpoints
             ? TypedResults.Ok(FileView.From(file))
             : TypedResults.NotFound();
 
+    private static async Task<Results<Ok<ScanView>, NotFound>> ScanAsync(Guid id, ClaimsPrincipal caller, FilesDbContext db, CancellationToken cancellationToken) =>
+        await Visible(db, caller).AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, cancellationToken) is { } file
+            ? TypedResults.Ok(ScanView.From(file))
+            : TypedResults.NotFound();
+
     private static async Task<Results<FileStreamHttpResult, NotFound>> DownloadAsync(
-        Guid id, HttpContext context, ClaimsPrincipal caller, FilesDbContext db, IBlobStore blobs, CancellationToken cancellationToken)
+        Guid id, HttpContext context, ClaimsPrincipal caller, FilesDbContext db, IBlobStore blobs, AuditLog audit, CancellationToken cancellationToken)
     {
         if (await Visible(db, caller).AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, cancellationToken) is not { } file)
         {
             return TypedResults.NotFound();
+        }
+        if (file.Sensitivity is "confidential" or "restricted")
+        {
+            audit.Record("files", "file.downloaded", "success", caller.FindFirst(FleetClaims.Roles) is null ? "client" : "user",
+                caller.FindFirst(FleetClaims.Subject)?.Value ?? "", new AuditResource("file", file.Id.ToString(), file.Name),
+                new Dictionary<string, object?> { ["sensitivity"] = file.Sensitivity }, level: "warning");
         }
         context.Response.Headers.XContentTypeOptions = "nosniff";
         // Content-Disposition: attachment, with the name encoded (RFC 6266 filename*): never shown inline, never a header injection.

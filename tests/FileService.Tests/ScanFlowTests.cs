@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Fleet.FileService.Files.Scanning;
+using Fleet.FileServiceTests.Support;
+
+namespace Fleet.FileServiceTests;
+
+[Collection(FilesCollection.Name)]
+public sealed class ScanFlowTests(FilesFixture files)
+{
+    [Fact]
+    public async Task An_uploaded_text_file_is_scanned_off_the_queue_and_labelled_with_its_findings_but_not_their_values()
+    {
+        var client = files.Client($"scanned-{Guid.NewGuid():N}");
+        var cards = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "Samples", "payment_cards.txt"));
+        var id = await UploadAsync(client, "cards.txt", cards);
+
+        var scan = await ScannedAsync(client, id);
+
+        scan.GetProperty("status").GetString().Should().Be("scanned");
+        scan.GetProperty("level").GetString().Should().Be("restricted");
+        scan.GetProperty("rules_version").GetInt32().Should().Be(ScanRules.Version);
+        var card = scan.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("type").GetString() == ScanRules.PaymentCard);
+        card.GetProperty("count").GetInt32().Should().Be(3);
+        card.GetProperty("first_offsets")[0].GetInt64().Should().Be("Visa test card ".Length, "where the first card starts");
+        scan.GetRawText().Should().NotContain("4111", "a scan never repeats what it found");
+        var restricted = await client.GetFromJsonAsync<JsonElement>("/files?sensitivity=restricted");
+        restricted.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("id").GetGuid()).Should().Contain(id);
+        (await client.GetAsync("/files?sensitivity=secret")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_text_is_marked_skipped_and_a_clean_one_public()
+    {
+        var client = files.Client($"skipped-{Guid.NewGuid():N}");
+        var png = await UploadAsync(client, "pixel.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]);
+        var clean = await UploadAsync(client, "poem.txt", "Roses are red, violets are blue."u8.ToArray());
+
+        (await ScannedAsync(client, png)).GetProperty("status").GetString().Should().Be("skipped");
+        var poem = await ScannedAsync(client, clean);
+        poem.GetProperty("level").GetString().Should().Be("public");
+        poem.GetProperty("findings").GetArrayLength().Should().Be(0);
+    }
+
+    private static async Task<Guid> UploadAsync(HttpClient client, string name, byte[] content)
+    {
+        var response = await client.PostAsync($"/files?name={name}", new ByteArrayContent(content));
+        response.StatusCode.Should().Be(HttpStatusCode.Created);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    private static async Task<JsonElement> ScannedAsync(HttpClient client, Guid id)
+    {
+        JsonElement scan = default;
+        for (var attempt = 0; attempt < 150; attempt++, await Task.Delay(100))
+        {
+            scan = await client.GetFromJsonAsync<JsonElement>($"/files/{id}/scan");
+            if (scan.GetProperty("status").GetString() != "pending")
+            {
+                break;
+            }
+        }
+        return scan;
+    }
+}
