@@ -68,6 +68,7 @@ var scheduler = builder.AddFleetServiceReplicas<Projects.SchedulerService>("sche
         .WithReference(redis).WaitFor(redis)
         .WithReference(auth)
         .WithReference(audit).WaitFor(audit) // its audit-retention job calls AuditService
+        .WithReference(files).WaitFor(files) // and its files-rescan job FileService
         .WithEnvironment("Auth__ClientId", "scheduler") // its own token, for jobs that call another service
         .WithEnvironment("Auth__ClientSecret", builder.AddGeneratedSecret("scheduler-client-secret"));
     if (providerUrl is not null)

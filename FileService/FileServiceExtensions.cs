@@ -27,5 +27,6 @@ public static class FileServiceExtensions
 
     public static IEndpointRouteBuilder MapFileServiceEndpoints(this IEndpointRouteBuilder routes) => routes
         .MapUploadEndpoints()
-        .MapFileEndpoints();
+        .MapFileEndpoints()
+        .MapRescanEndpoints();
 }

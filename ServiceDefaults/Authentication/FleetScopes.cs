@@ -7,6 +7,7 @@ public static class FleetScopes
     public const string RidesRead = "rides:read";
     public const string FilesRead = "files:read";
     public const string FilesWrite = "files:write";
+    public const string FilesAdmin = "files:admin";
     public const string AuditWrite = "audit:write";
     public const string AuditRead = "audit:read";
     public const string AuditAdmin = "audit:admin";
@@ -15,7 +16,7 @@ public static class FleetScopes
     public const string Admin = "admin";
 
     public static IReadOnlyList<string> All { get; } =
-        [RidesWrite, RidesRead, FilesRead, FilesWrite, AuditWrite, AuditRead, AuditAdmin, EventsRead, JobsAdmin, Admin];
+        [RidesWrite, RidesRead, FilesRead, FilesWrite, FilesAdmin, AuditWrite, AuditRead, AuditAdmin, EventsRead, JobsAdmin, Admin];
 }
 
 /// <summary>
@@ -29,6 +30,7 @@ public static class FleetPolicies
     public const string RidesRead = FleetScopes.RidesRead;
     public const string FilesRead = FleetScopes.FilesRead;
     public const string FilesWrite = FleetScopes.FilesWrite;
+    public const string FilesAdmin = FleetScopes.FilesAdmin;
     public const string AuditWrite = FleetScopes.AuditWrite;
     public const string AuditRead = FleetScopes.AuditRead;
     public const string AuditAdmin = FleetScopes.AuditAdmin;

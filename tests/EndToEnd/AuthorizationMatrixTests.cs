@@ -23,7 +23,7 @@ public sealed class AuthorizationMatrixTests(FleetSystem fleet, ITestOutputHelpe
 
     /// <summary>Every scope a user may hold (the fleet-cli client's, docs/auth-contract.md).</summary>
     private static readonly string[] AllScopes =
-        ["rides:write", "rides:read", "files:read", "files:write", "audit:write", "audit:read", "audit:admin", "events:read", "jobs:admin", "admin"];
+        ["rides:write", "rides:read", "files:read", "files:write", "files:admin", "audit:write", "audit:read", "audit:admin", "events:read", "jobs:admin", "admin"];
 
     [Fact]
     public async Task Every_operation_answers_as_its_OpenAPI_security_says()

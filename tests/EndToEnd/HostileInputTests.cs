@@ -44,7 +44,7 @@ public sealed class HostileInputTests(FleetSystem fleet, ITestOutputHelper outpu
     private static readonly string[] RoutedPrefixes = ["/auth/", "/rides", "/files", "/audit", "/search", "/events", "/jobs"];
 
     private static readonly string[] AllScopes =
-        ["rides:write", "rides:read", "files:read", "files:write", "audit:write", "audit:read", "audit:admin", "events:read", "jobs:admin", "admin"];
+        ["rides:write", "rides:read", "files:read", "files:write", "files:admin", "audit:write", "audit:read", "audit:admin", "events:read", "jobs:admin", "admin"];
 
     /// <summary>The value of every field that is not the one under attack: valid-looking, naming nothing that exists.</summary>
     private const string Placeholder = "hostile-walk-none";

@@ -43,6 +43,34 @@ public sealed class ScanFlowTests(FilesFixture files)
         poem.GetProperty("findings").GetArrayLength().Should().Be(0);
     }
 
+    [Fact]
+    public async Task A_rescan_queues_the_files_scanned_under_older_rules_and_needs_files_admin()
+    {
+        var client = files.Client($"rescanned-{Guid.NewGuid():N}");
+        var id = await UploadAsync(client, "contacts.txt", "write to ana@example.com"u8.ToArray());
+        var first = await ScannedAsync(client, id);
+        // As if it had been scanned before the rules last changed.
+        await files.ScalarAsync<object>("UPDATE files.files SET scan_rules_version = 0, sensitivity = 'public' WHERE id = $1", id);
+
+        var forbidden = await client.PostAsync("/files/scans/rescan", null);
+        var rescan = await files.Client("scheduler", "files:admin").PostAsync("/files/scans/rescan", null);
+
+        forbidden.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        rescan.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await rescan.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("processed").GetInt32().Should().BeGreaterThanOrEqualTo(1);
+        JsonElement again = default;
+        for (var attempt = 0; attempt < 150; attempt++, await Task.Delay(100))
+        {
+            again = await client.GetFromJsonAsync<JsonElement>($"/files/{id}/scan");
+            if (again.GetProperty("rules_version").GetInt32() == ScanRules.Version && again.GetProperty("status").GetString() == "scanned")
+            {
+                break;
+            }
+        }
+        again.GetProperty("level").GetString().Should().Be("internal", "scanned again, it is labelled by today's rules");
+        again.GetProperty("scanned_at").GetDateTimeOffset().Should().BeAfter(first.GetProperty("scanned_at").GetDateTimeOffset());
+    }
+
     private static async Task<Guid> UploadAsync(HttpClient client, string name, byte[] content)
     {
         var response = await client.PostAsync($"/files?name={name}", new ByteArrayContent(content));

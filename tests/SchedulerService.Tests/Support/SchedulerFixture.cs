@@ -66,6 +66,7 @@ public sealed class SchedulerFixture : IAsyncLifetime
             // The provider-events job runs only where a test runs it.
             web.UseSetting("Scheduler:Jobs:provider-events:Enabled", "false");
             web.UseSetting("Scheduler:Jobs:audit-retention:Enabled", "false"); // no AuditService here
+            web.UseSetting("Scheduler:Jobs:files-rescan:Enabled", "false");     // nor FileService
             foreach (var (key, value) in settings)
             {
                 web.UseSetting(key, value);
