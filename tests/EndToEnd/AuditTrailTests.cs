@@ -89,8 +89,8 @@ public sealed class AuditTrailTests(FleetSystem fleet)
             sent.StatusCode.Should().Be(HttpStatusCode.Accepted);
         }
 
-        (await SpansAsync(recorded, "audit publish", "store audit events")).Should().Contain(["audit publish", "store audit events"]);
-        (await SpansAsync(submitted, "store audit events")).Should().Contain("store audit events");
+        (await TraceTests.SpansAsync(fleet, recorded, "audit publish", "store audit events")).Should().Contain(["audit publish", "store audit events"]);
+        (await TraceTests.SpansAsync(fleet, submitted, "store audit events")).Should().Contain("store audit events");
         (await TraceTests.ServicesInTraceAsync(fleet, submitted, ["gateway", "audit"])).Should().Contain(["gateway", "audit"]);
     }
 
@@ -110,25 +110,6 @@ public sealed class AuditTrailTests(FleetSystem fleet)
         response.StatusCode.Should().Be(HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
     }
 
-    /// <summary>
-    /// The names of the trace's spans in the dashboard, once all <paramref name="awaited"/> are there (or a minute passed):
-    /// each service exports its spans on its own schedule.
-    /// </summary>
-    private async Task<IReadOnlySet<string>> SpansAsync(string traceId, params string[] awaited)
-    {
-        using var dashboard = new HttpClient { BaseAddress = fleet.DashboardUrl };
-        var names = new HashSet<string>();
-        for (var deadline = DateTime.UtcNow.AddMinutes(1); DateTime.UtcNow < deadline && !awaited.All(names.Contains); await Task.Delay(500))
-        {
-            using var response = await dashboard.GetAsync($"/api/telemetry/traces/{traceId}");
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-                names = OtlpJson.Spans(json.RootElement).Select(span => span.Name).ToHashSet();
-            }
-        }
-        return names;
-    }
 
     private async Task<JsonElement> FindAsync(string token, string query)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -39,6 +40,39 @@ public sealed class FileUploadTests(FleetSystem fleet)
         end.StatusCode.Should().Be(HttpStatusCode.PartialContent);
         (await end.Content.ReadAsByteArrayAsync()).Should().Equal(GeneratedStream.Bytes(OneGiB - 4096, 4096));
         (await client.DeleteAsync($"/files/{id}")).StatusCode.Should().Be(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
+    public async Task An_upload_its_announcement_and_its_scan_are_one_trace_and_the_file_is_labelled()
+    {
+        var token = await fleet.AdminTokenAsync("files:read files:write");
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/files?name=keys.txt")
+        {
+            Content = new StringContent("deploy key:\n-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+
+        using var response = await fleet.Gateway.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Created);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        JsonElement scan = default;
+        for (var attempt = 0; attempt < 100; attempt++, await Task.Delay(200))
+        {
+            using var read = new HttpRequestMessage(HttpMethod.Get, $"/files/{id}/scan");
+            read.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var answer = await fleet.Gateway.SendAsync(read);
+            scan = await answer.Content.ReadFromJsonAsync<JsonElement>();
+            if (scan.GetProperty("status").GetString() != "pending")
+            {
+                break;
+            }
+        }
+        scan.GetProperty("level").GetString().Should().Be("restricted");
+        (await TraceTests.SpansAsync(fleet, traceId, "publish files.uploaded", "scan file"))
+            .Should().Contain(["publish files.uploaded", "scan file"], "upload, publish and scan share the caller's trace");
     }
 
     /// <summary>The most memory the process has held at once (VmHWM), in MiB.</summary>

@@ -47,4 +47,24 @@ public sealed class TraceTests(FleetSystem fleet)
         }
         return services;
     }
+
+    /// <summary>
+    /// The names of the trace's spans in the dashboard, once all <paramref name="awaited"/> are there (or a minute passed):
+    /// each service exports its spans on its own schedule.
+    /// </summary>
+    internal static async Task<IReadOnlySet<string>> SpansAsync(FleetSystem fleet, string traceId, params string[] awaited)
+    {
+        using var dashboard = new HttpClient { BaseAddress = fleet.DashboardUrl };
+        var names = new HashSet<string>();
+        for (var deadline = DateTime.UtcNow.AddMinutes(1); DateTime.UtcNow < deadline && !awaited.All(names.Contains); await Task.Delay(500))
+        {
+            using var response = await dashboard.GetAsync($"/api/telemetry/traces/{traceId}");
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                names = OtlpJson.Spans(json.RootElement).Select(span => span.Name).ToHashSet();
+            }
+        }
+        return names;
+    }
 }
