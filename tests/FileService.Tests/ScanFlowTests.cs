@@ -71,6 +71,38 @@ public sealed class ScanFlowTests(FilesFixture files)
         again.GetProperty("scanned_at").GetDateTimeOffset().Should().BeAfter(first.GetProperty("scanned_at").GetDateTimeOffset());
     }
 
+    [Fact]
+    public async Task A_scan_that_keeps_failing_is_retried_then_the_file_is_marked_failed_and_the_message_dead_lettered()
+    {
+        // A file whose content cannot be read: its row and its announcement written behind the service's back.
+        var id = Guid.NewGuid();
+        var owner = $"broken-{Guid.NewGuid():N}";
+        await files.ScalarAsync<object>("""
+            INSERT INTO files.files (id, owner_id, name, size, content_type, sha256, uploaded_at, scan_status, scan_truncated)
+            VALUES ($1, $2, 'gone.txt', 10, 'text/plain', $3, now(), 'pending', false)
+            """, id, owner, new string('0', 64));
+        var deadBefore = await files.DeadLetteredAsync();
+        await files.ScalarAsync<object>("INSERT INTO files.outbox (routing_key, file_id, created_at) VALUES ('files.uploaded', $1, now())", id);
+
+        JsonElement scan = default;
+        for (var attempt = 0; attempt < 600; attempt++, await Task.Delay(100))
+        {
+            scan = await files.Client(owner).GetFromJsonAsync<JsonElement>($"/files/{id}/scan");
+            if (scan.GetProperty("status").GetString() == "failed")
+            {
+                break;
+            }
+        }
+
+        scan.GetProperty("status").GetString().Should().Be("failed");
+        scan.GetProperty("error").GetString().Should().NotBeNullOrEmpty();
+        for (var attempt = 0; attempt < 100 && await files.DeadLetteredAsync() == deadBefore; attempt++)
+        {
+            await Task.Delay(100);
+        }
+        (await files.DeadLetteredAsync()).Should().Be(deadBefore + 1);
+    }
+
     private static async Task<Guid> UploadAsync(HttpClient client, string name, byte[] content)
     {
         var response = await client.PostAsync($"/files?name={name}", new ByteArrayContent(content));

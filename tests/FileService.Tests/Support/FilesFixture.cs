@@ -23,6 +23,8 @@ public sealed class FilesFixture : IAsyncLifetime
 
     public string FilesDb { get; private set; } = "";
 
+    public string RabbitMQ { get; private set; } = "";
+
     public string StorageRoot => _storage.Path;
 
     public WebApplicationFactory<LocalDiskBlobStore> Factory { get; private set; } = null!;
@@ -31,7 +33,7 @@ public sealed class FilesFixture : IAsyncLifetime
     {
         _servers = await TestServers.StartAsync(redis: false, databases: "filesdb");
         FilesDb = await _servers.ConnectionStringAsync("filesdb");
-        var rabbitmq = await _servers.ConnectionStringAsync("rabbitmq");
+        var rabbitmq = RabbitMQ = await _servers.ConnectionStringAsync("rabbitmq");
         Auth = await FakeAuthServer.StartAsync();
         Key = Auth.NewKey();
         Factory = new WebApplicationFactory<LocalDiskBlobStore>().WithWebHostBuilder(web =>
@@ -64,6 +66,14 @@ public sealed class FilesFixture : IAsyncLifetime
 
     /// <summary>Uploads staged and not yet kept or dropped.</summary>
     public IReadOnlyList<string> Incoming() => [.. Directory.EnumerateFiles(Path.Combine(StorageRoot, "incoming"))];
+
+    /// <summary>How many messages wait in the scanner's dead-letter queue.</summary>
+    public async Task<uint> DeadLetteredAsync()
+    {
+        await using var connection = await new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(RabbitMQ) }.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        return (await channel.QueueDeclarePassiveAsync(Fleet.FileService.Files.Scanning.FileQueues.Dead)).MessageCount;
+    }
 
     public Task<T?> ScalarAsync<T>(string sql, params object[] parameters) => Sql.ScalarAsync<T>(FilesDb, sql, parameters);
 
