@@ -38,6 +38,7 @@ public static class AuthServiceExtensions
                 options.Lockout.AllowedForNewUsers = true;
             })
             .AddRoles<IdentityRole<Guid>>()
+            .AddUserValidator<EmailAddressValidator>()
             .AddEntityFrameworkStores<AuthDbContext>()
             .AddSignInManager();
         services.AddOptions<IdentityOptions>().Configure<IOptions<AuthOptions>>((options, auth) =>

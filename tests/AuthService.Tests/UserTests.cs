@@ -65,6 +65,31 @@ public sealed class UserTests(AuthFixture auth)
         problem.GetProperty("errors").GetProperty("password").GetArrayLength().Should().BeGreaterThan(0);
     }
 
+    [Theory]
+    [InlineData("<img src=x onerror=alert(1)>@example.com")]
+    [InlineData("a b@c.d")]
+    [InlineData("a@b")]
+    [InlineData(".a@b.c")]
+    [InlineData("a..b@c.d")]
+    [InlineData("a@-b.com")]
+    public async Task An_email_address_that_is_not_one_is_a_400_naming_email(string email)
+    {
+        var response = await auth.CreateClient().PostAsJsonAsync("/auth/register",
+            new { userName = $"u{Guid.NewGuid():N}"[..16], email, password = "Correct-Horse-1" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").GetProperty("email").GetArrayLength().Should().Be(1);
+    }
+
+    [Fact]
+    public async Task An_email_address_with_a_plus_a_subdomain_and_a_long_tld_registers()
+    {
+        var response = await auth.CreateClient().PostAsJsonAsync("/auth/register",
+            new { userName = $"u{Guid.NewGuid():N}"[..16], email = $"ana.silva+{Guid.NewGuid():N}@mail.example.museum", password = "Correct-Horse-1" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.Created);
+    }
+
     [Fact]
     public async Task A_taken_user_name_is_a_409()
     {
