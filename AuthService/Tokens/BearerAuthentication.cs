@@ -10,7 +10,7 @@ namespace Fleet.AuthService.Tokens;
 /// <summary>
 /// AuthService validates its own access tokens (for /auth/me, /auth/keys, /auth/admin) with JwtBearer,
 /// against the keys in its own store rather than over HTTP. 401 and 403 carry
-/// <c>WWW-Authenticate: Bearer error=...</c>; the empty bodies become problem+json (ServiceDefaults).
+/// <c>WWW-Authenticate: Bearer error=...</c> and problem+json, as ServiceDefaults writes them for every service.
 /// </summary>
 public static class BearerAuthentication
 {
@@ -30,6 +30,8 @@ public static class BearerAuthentication
                 options.TokenValidationParameters = FleetTokenValidation.Parameters(settings.Issuer, settings.Audience, TimeSpan.FromSeconds(30));
                 // This server signs with ES256 only.
                 options.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256];
+                // 401s say why (error_description), as every other service's do.
+                options.Events = new JwtBearerEvents { OnChallenge = AuthProblems.WriteBearerChallengeAsync };
             });
 
         // The scope policies (admin among them), the fallback policy and the contract's 403 come from ServiceDefaults.

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
@@ -20,6 +21,17 @@ public static class AuthProblems
             : scheme;
         return WriteAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized",
             "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.2", description, null);
+    }
+
+    /// <summary>JwtBearer's challenge as the contract has it: the reason in <c>error_description</c> and in the problem's detail.</summary>
+    public static Task WriteBearerChallengeAsync(JwtBearerChallengeContext context)
+    {
+        context.HandleResponse();
+        var sent = context.AuthenticateFailure is not null || context.ErrorDescription is { Length: > 0 };
+        var description = context.ErrorDescription is { Length: > 0 } given
+            ? given
+            : sent ? "The access token is not valid." : "An access token is required.";
+        return WriteUnauthorizedAsync(context.HttpContext, description, credentialsSent: sent);
     }
 
     public static Task WriteForbiddenAsync(HttpContext context, IReadOnlyCollection<string> scopes, string scheme = "Bearer")

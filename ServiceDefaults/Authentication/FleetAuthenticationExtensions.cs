@@ -125,15 +125,7 @@ public static class FleetAuthenticationExtensions
 
                 await keys.EnsureKeyAsync(kid, context.HttpContext.RequestAborted);
             },
-            OnChallenge = async context =>
-            {
-                context.HandleResponse();
-                var sent = context.AuthenticateFailure is not null || context.ErrorDescription is { Length: > 0 };
-                var description = context.ErrorDescription is { Length: > 0 } given
-                    ? given
-                    : sent ? "The access token is not valid." : "An access token is required.";
-                await AuthProblems.WriteUnauthorizedAsync(context.HttpContext, description, credentialsSent: sent);
-            },
+            OnChallenge = AuthProblems.WriteBearerChallengeAsync,
             OnForbidden = context => AuthProblems.WriteForbiddenAsync(context.HttpContext, []),
         };
     }

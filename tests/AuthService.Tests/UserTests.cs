@@ -124,4 +124,19 @@ public sealed class UserTests(AuthFixture auth)
         response.Headers.WwwAuthenticate.ToString().Should().StartWith("Bearer");
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
     }
+
+    [Fact]
+    public async Task Me_with_a_bad_token_is_a_401_whose_challenge_says_why()
+    {
+        var client = auth.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "not.a.token");
+
+        var response = await client.GetAsync("/auth/me");
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        var challenge = response.Headers.WwwAuthenticate.ToString();
+        challenge.Should().StartWith("Bearer").And.Contain("error=\"invalid_token\"").And.Contain("error_description=\"");
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        problem.GetProperty("detail").GetString().Should().NotBeNullOrEmpty();
+    }
 }
