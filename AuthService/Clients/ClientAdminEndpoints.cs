@@ -59,9 +59,12 @@ public static class ClientAdminEndpoints
         {
             return TypedResults.ValidationProblem(errors);
         }
-        if (await db.Clients.AnyAsync(c => c.ClientId == request.ClientId, cancellationToken))
+        // Ids differing only in case would look like one client to a person reading logs and audit events.
+        var lowered = request.ClientId!.ToLowerInvariant();
+        if (await db.Clients.AnyAsync(c => c.ClientId.ToLower() == lowered, cancellationToken))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The client id is taken.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The client id is taken.",
+                detail: "Client ids are compared without regard to case.");
         }
 
         var secret = Secrets.NewSecret();

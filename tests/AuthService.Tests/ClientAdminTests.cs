@@ -36,6 +36,8 @@ public sealed class ClientAdminTests(AuthFixture auth)
 
         (await admin.PostAsJsonAsync("/auth/admin/clients", new { clientId, grantTypes = new[] { "client_credentials" } }))
             .StatusCode.Should().Be(HttpStatusCode.Conflict);
+        (await admin.PostAsJsonAsync("/auth/admin/clients", new { clientId = clientId.ToUpperInvariant(), grantTypes = new[] { "client_credentials" } }))
+            .StatusCode.Should().Be(HttpStatusCode.Conflict, "an id that differs only in case is the same id");
 
         var list = await admin.GetFromJsonAsync<JsonElement>("/auth/admin/clients");
         var listed = list.EnumerateArray().Single(c => c.GetProperty("clientId").GetString() == clientId);
