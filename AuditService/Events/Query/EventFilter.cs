@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Text;
-using Microsoft.Extensions.Primitives;
+using Fleet.ServiceDefaults.Paging;
 
 namespace Fleet.AuditService.Events.Query;
 
@@ -82,30 +81,11 @@ public sealed record EventFilter(
         {
             errors["limit"] = [$"Must be 1 to {MaxLimit}."];
         }
-        var after = Cursor(query["cursor"], errors);
-        return errors.Count > 0 ? (null, errors) : (new EventFilter(from, to, fields, tags, details, limit, after), errors);
-    }
-
-    /// <summary>The cursor that continues after an event: opaque to clients.</summary>
-    public static string CursorAfter(DateTimeOffset occurredAt, Guid id) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{occurredAt.UtcTicks}:{id:N}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static (DateTimeOffset, Guid)? Cursor(StringValues value, Dictionary<string, string[]> errors)
-    {
-        if (value.Count == 0)
-        {
-            return null;
-        }
-        try
-        {
-            var text = value.ToString().Replace('-', '+').Replace('_', '/');
-            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(text.PadRight(text.Length + (4 - text.Length % 4) % 4, '='))).Split(':');
-            return (new DateTimeOffset(long.Parse(parts[0], CultureInfo.InvariantCulture), TimeSpan.Zero), Guid.ParseExact(parts[1], "N"));
-        }
-        catch (Exception exception) when (exception is FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException or OverflowException)
+        (DateTimeOffset, Guid)? after = null;
+        if (query["cursor"] is { Count: > 0 } cursor && (after = KeysetCursor.Read(cursor.ToString())) is null)
         {
             errors["cursor"] = ["Not a cursor this service gave."];
-            return null;
         }
+        return errors.Count > 0 ? (null, errors) : (new EventFilter(from, to, fields, tags, details, limit, after), errors);
     }
 }

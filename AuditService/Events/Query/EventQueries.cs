@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using Fleet.ServiceDefaults.Authentication;
+using Fleet.ServiceDefaults.Paging;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -39,7 +40,7 @@ public sealed class EventQueries(NpgsqlDataSource dataSource)
             json.WriteEndArray();
             if (count > filter.Limit && last is var (occurredAt, id))
             {
-                json.WriteString("next_cursor", EventFilter.CursorAfter(occurredAt, id));
+                json.WriteString("next_cursor", KeysetCursor.Of(occurredAt, id));
             }
             else
             {
