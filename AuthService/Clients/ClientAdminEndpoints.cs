@@ -142,6 +142,5 @@ public static class ClientAdminEndpoints
     }
 
     private static void Record(AuditLog audit, ClaimsPrincipal admin, string action, string clientId) =>
-        audit.Record(AuditCategories.Administration, action, "success", admin.FindFirst("roles") is null ? "client" : "user",
-            admin.FindFirstValue("sub")!, new AuditResource("client", clientId));
+        audit.Record(AuditCategories.Administration, action, "success", admin, new AuditResource("client", clientId));
 }

@@ -57,8 +57,7 @@ public static class JobEndpoints
         }
         // The run belongs to the service, not to this request: it goes on after the answer.
         var run = await runner.StartAsync(name, job, JobTrigger.Manual, scheduledFor: null, lifetime.ApplicationStopping);
-        audit.Record("jobs", "job.run_requested", run is null ? "failure" : "success", caller.FindFirst(FleetClaims.Roles) is null ? "client" : "user",
-            caller.FindFirstValue(FleetClaims.Subject) ?? "", new AuditResource("job", name),
+        audit.Record("jobs", "job.run_requested", run is null ? "failure" : "success", caller, new AuditResource("job", name),
             details: new Dictionary<string, object?> { ["run_id"] = run?.Id, ["refused"] = run is null ? "a run is going" : null });
         return run is null
             ? TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The job is running",

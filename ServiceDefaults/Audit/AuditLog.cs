@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Security.Claims;
 using System.Threading.Channels;
+using Fleet.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -46,6 +48,18 @@ public sealed class AuditLog(IOptions<AuditLogOptions> options, IHttpContextAcce
             Tags = tags,
             Details = details,
         });
+
+    /// <summary>Records that the caller did <paramref name="action"/>: a user if their token names roles, else a machine client.</summary>
+    public void Record(
+        string category,
+        string action,
+        string outcome,
+        ClaimsPrincipal caller,
+        AuditResource? resource = null,
+        IReadOnlyDictionary<string, object?>? details = null,
+        string level = "info") =>
+        Record(category, action, outcome, caller.FindFirst(FleetClaims.Roles) is null ? "client" : "user",
+            caller.FindFirst(FleetClaims.Subject)?.Value ?? "", resource, details, level);
 
     public void Record(AuditEvent auditEvent)
     {
