@@ -31,25 +31,8 @@ public sealed class AuditEventConsumer(
     private static readonly ActivitySource Source = new(ActivitySourceName);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await ConsumeAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                logger.LogWarning(exception, "Audit storage lost its channel; consuming again in a few seconds");
-                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        ConsumerLoop.RunAsync("Audit storage", ConsumeAsync, logger, stoppingToken);
 
     private async Task ConsumeAsync(CancellationToken stoppingToken)
     {

@@ -26,35 +26,24 @@ public sealed class ScanConsumer(
     public static bool IsText(string contentType) =>
         contentType.StartsWith("text/", StringComparison.Ordinal) || contentType is "application/json" or "application/xml";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        ConsumerLoop.RunAsync("The scanner", ConsumeAsync, logger, stoppingToken);
+
+    /// <summary>One channel's life: scans what it delivers until it is lost.</summary>
+    private async Task ConsumeAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                var connection = await services.GetRabbitMQConnectionAsync(stoppingToken);
-                await FileQueues.DeclareAsync(connection, stoppingToken);
-                await using var channel = await connection.CreateChannelAsync(
-                    new CreateChannelOptions(false, false, consumerDispatchConcurrency: options.Value.Concurrency), stoppingToken);
-                await channel.BasicQosAsync(0, options.Value.Concurrency, global: false, stoppingToken);
-                var closed = new TaskCompletionSource();
-                channel.ChannelShutdownAsync += (_, _) => { closed.TrySetResult(); return Task.CompletedTask; };
-                var consumer = new AsyncEventingBasicConsumer(channel);
-                consumer.ReceivedAsync += (_, delivery) => HandleAsync(channel, delivery, stoppingToken);
-                await channel.BasicConsumeAsync(FileQueues.Scan, autoAck: false, consumer, stoppingToken);
-                await closed.Task.WaitAsync(stoppingToken);
-                logger.LogWarning("The scanner lost its channel; consuming again");
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                logger.LogWarning(exception, "The scanner could not consume; trying again in a few seconds");
-                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
-            }
-        }
+        var connection = await services.GetRabbitMQConnectionAsync(stoppingToken);
+        await FileQueues.DeclareAsync(connection, stoppingToken);
+        await using var channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(false, false, consumerDispatchConcurrency: options.Value.Concurrency), stoppingToken);
+        await channel.BasicQosAsync(0, options.Value.Concurrency, global: false, stoppingToken);
+        var closed = new TaskCompletionSource();
+        channel.ChannelShutdownAsync += (_, _) => { closed.TrySetResult(); return Task.CompletedTask; };
+        var consumer = new AsyncEventingBasicConsumer(channel);
+        consumer.ReceivedAsync += (_, delivery) => HandleAsync(channel, delivery, stoppingToken);
+        await channel.BasicConsumeAsync(FileQueues.Scan, autoAck: false, consumer, stoppingToken);
+        await closed.Task.WaitAsync(stoppingToken);
+        logger.LogWarning("The scanner lost its channel; consuming again");
     }
 
     private async Task HandleAsync(IChannel channel, BasicDeliverEventArgs delivery, CancellationToken stoppingToken)

@@ -33,25 +33,8 @@ public sealed class RideStorageConsumer(
 
     private StorageOptions Options => options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await ConsumeAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                logger.LogWarning(exception, "Ride storage lost its channel; consuming again in a few seconds");
-                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        ConsumerLoop.RunAsync("Ride storage", ConsumeAsync, logger, stoppingToken);
 
     private async Task ConsumeAsync(CancellationToken stoppingToken)
     {
