@@ -1,12 +1,11 @@
-using System.Globalization;
 using System.Security.Claims;
-using System.Text;
 using Fleet.FileService.Data;
 using Fleet.FileService.Files.Scanning;
 using Fleet.FileService.Files.Upload;
 using Fleet.FileService.Storage;
 using Fleet.ServiceDefaults.Audit;
 using Fleet.ServiceDefaults.Authentication;
+using Fleet.ServiceDefaults.Paging;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
@@ -65,38 +64,37 @@ public static class FileEndpoints
         }
         if (cursor is not null)
         {
-            if (ReadCursor(cursor) is not var (at, id))
+            if (KeysetCursor.Read(cursor) is not var (at, id))
             {
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["cursor"] = ["Not a cursor this service gave."] });
             }
             query = query.Where(f => EF.Functions.LessThan(ValueTuple.Create(f.UploadedAt, f.Id), ValueTuple.Create(at, id)));
         }
         var page = await query.OrderByDescending(f => f.UploadedAt).ThenByDescending(f => f.Id).Take(size + 1).AsNoTracking().ToListAsync(cancellationToken);
-        var next = page.Count > size ? Cursor(page[size - 1]) : null;
+        var next = page.Count > size ? KeysetCursor.Of(page[size - 1].UploadedAt, page[size - 1].Id) : null;
         return TypedResults.Ok(new FilePage([.. page.Take(size).Select(FileView.From)], next));
     }
 
     private static async Task<Results<Ok<FileView>, NotFound>> GetAsync(Guid id, ClaimsPrincipal caller, FilesDbContext db, CancellationToken cancellationToken) =>
-        await Visible(db, caller).AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, cancellationToken) is { } file
+        await FindAsync(db, caller, id, cancellationToken) is { } file
             ? TypedResults.Ok(FileView.From(file))
             : TypedResults.NotFound();
 
     private static async Task<Results<Ok<ScanView>, NotFound>> ScanAsync(Guid id, ClaimsPrincipal caller, FilesDbContext db, CancellationToken cancellationToken) =>
-        await Visible(db, caller).AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, cancellationToken) is { } file
+        await FindAsync(db, caller, id, cancellationToken) is { } file
             ? TypedResults.Ok(ScanView.From(file))
             : TypedResults.NotFound();
 
     private static async Task<Results<FileStreamHttpResult, NotFound>> DownloadAsync(
         Guid id, HttpContext context, ClaimsPrincipal caller, FilesDbContext db, IBlobStore blobs, AuditLog audit, CancellationToken cancellationToken)
     {
-        if (await Visible(db, caller).AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, cancellationToken) is not { } file)
+        if (await FindAsync(db, caller, id, cancellationToken) is not { } file)
         {
             return TypedResults.NotFound();
         }
         if (file.Sensitivity is "confidential" or "restricted")
         {
-            audit.Record("files", "file.downloaded", "success", caller.FindFirst(FleetClaims.Roles) is null ? "client" : "user",
-                caller.FindFirst(FleetClaims.Subject)?.Value ?? "", new AuditResource("file", file.Id.ToString(), file.Name),
+            audit.Record("files", "file.downloaded", "success", caller, new AuditResource("file", file.Id.ToString(), file.Name),
                 new Dictionary<string, object?> { ["sensitivity"] = file.Sensitivity }, level: "warning");
         }
         context.Response.Headers.XContentTypeOptions = "nosniff";
@@ -108,7 +106,7 @@ public static class FileEndpoints
     private static async Task<Results<NoContent, NotFound>> DeleteAsync(
         Guid id, ClaimsPrincipal caller, FilesDbContext db, IBlobStore blobs, AuditLog audit, CancellationToken cancellationToken)
     {
-        if (await Visible(db, caller).AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, cancellationToken) is not { } file)
+        if (await FindAsync(db, caller, id, cancellationToken) is not { } file)
         {
             return TypedResults.NotFound();
         }
@@ -132,10 +130,12 @@ public static class FileEndpoints
         {
             return TypedResults.NotFound();
         }
-        audit.Record("files", "file.deleted", "success", caller.FindFirst(FleetClaims.Roles) is null ? "client" : "user",
-            caller.FindFirst(FleetClaims.Subject)?.Value ?? "", new AuditResource("file", file.Id.ToString(), file.Name));
+        audit.Record("files", "file.deleted", "success", caller, new AuditResource("file", file.Id.ToString(), file.Name));
         return TypedResults.NoContent();
     }
+
+    private static Task<StoredFile?> FindAsync(FilesDbContext db, ClaimsPrincipal caller, Guid id, CancellationToken cancellationToken) =>
+        Visible(db, caller).AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, cancellationToken);
 
     private static IQueryable<StoredFile> Visible(FilesDbContext db, ClaimsPrincipal caller)
     {
@@ -145,22 +145,5 @@ public static class FileEndpoints
         }
         var subject = caller.FindFirst(FleetClaims.Subject)?.Value ?? "";
         return db.Files.Where(f => f.OwnerId == subject);
-    }
-
-    private static string Cursor(StoredFile file) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{file.UploadedAt.UtcTicks}:{file.Id:N}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static (DateTimeOffset, Guid)? ReadCursor(string cursor)
-    {
-        try
-        {
-            var text = cursor.Replace('-', '+').Replace('_', '/');
-            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(text.PadRight(text.Length + (4 - text.Length % 4) % 4, '='))).Split(':');
-            return (new DateTimeOffset(long.Parse(parts[0], CultureInfo.InvariantCulture), TimeSpan.Zero), Guid.ParseExact(parts[1], "N"));
-        }
-        catch (Exception exception) when (exception is FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException or OverflowException)
-        {
-            return null;
-        }
     }
 }
