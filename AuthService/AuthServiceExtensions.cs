@@ -1,10 +1,9 @@
 using Fleet.AuthService.ApiKeys;
 using Fleet.AuthService.Clients;
 using Fleet.AuthService.Data;
-using Fleet.AuthService.Discovery;
 using Fleet.AuthService.Keys;
+using Fleet.AuthService.Protocol;
 using Fleet.AuthService.Seeding;
-using Fleet.AuthService.Tokens;
 using Fleet.AuthService.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -54,11 +53,10 @@ public static class AuthServiceExtensions
         services.AddBearerAuthentication();
         builder.AddFleetAuthorization();
 
-        services.AddScoped<ClientAuthenticator>();
+        services.AddTokenServer();
         services.AddScoped<TokenGrants>();
-        services.AddScoped<Introspection>();
+        services.AddScoped<PasswordSignIn>();
         services.AddScoped<EmailVerification>();
-        services.AddSingleton<TokenIssuer>();
         return builder;
     }
 
@@ -66,11 +64,10 @@ public static class AuthServiceExtensions
     {
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapTokenEndpoints();
+        app.MapTokenEndpoint();
         app.MapUserEndpoints();
         app.MapApiKeyEndpoints();
         app.MapClientAdminEndpoints();
-        app.MapDiscoveryEndpoints();
         return app;
     }
 }

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Fleet.AuthService.Audit;
 using Fleet.ServiceDefaults.Audit;
 using Fleet.AuthService.Data;
-using Fleet.AuthService.Tokens;
+using Fleet.AuthService.Protocol;
 using Fleet.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -42,7 +42,7 @@ public static class ApiKeyEndpoints
         {
             errors["scopes"] = [$"One or more scopes, each held by the token making the request: {string.Join(' ', held)}."];
         }
-        else if (request.Scopes.Contains(Scopes.Admin))
+        else if (request.Scopes.Contains(RoleScopes.Admin))
         {
             errors["scopes"] = ["API keys cannot hold the admin scope."];
         }
@@ -72,7 +72,7 @@ public static class ApiKeyEndpoints
         await db.SaveChangesAsync(cancellationToken);
 
         audit.Record(AuditCategories.Credentials, "api_key.created", "success", "user", userId.ToString(),
-            new AuditResource("api_key", key.Id, key.Name), new Dictionary<string, object?> { ["scope"] = Scopes.Format(key.Scopes) });
+            new AuditResource("api_key", key.Id, key.Name), new Dictionary<string, object?> { ["scope"] = RoleScopes.Format(key.Scopes) });
         Secrets.NoStore(context); // the answer carries the key
         return TypedResults.Created($"/auth/keys/{key.Id}", new CreatedApiKey(key.Id, key.Name, plain, key.Scopes, key.CreatedAt, key.ExpiresAt));
     }

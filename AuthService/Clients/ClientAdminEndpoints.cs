@@ -1,27 +1,26 @@
-using Fleet.ServiceDefaults.Authentication;
 using System.Security.Claims;
+using Fleet.AuthService.ApiKeys;
 using Fleet.AuthService.Audit;
-using Fleet.ServiceDefaults.Audit;
 using Fleet.AuthService.Data;
-using Fleet.AuthService.Tokens;
+using Fleet.AuthService.Protocol;
+using Fleet.ServiceDefaults.Audit;
+using Fleet.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
+using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Fleet.AuthService.Clients;
 
 public sealed record CreateClientRequest(string? ClientId, string? Name, string[]? GrantTypes, string[]? Scopes, bool Introspect);
 
-public sealed record ClientView(string ClientId, string Name, string[] GrantTypes, string[] Scopes, bool Introspect,
-    DateTimeOffset CreatedAt, DateTimeOffset? SecretRotatedAt, DateTimeOffset? DisabledAt)
-{
-    public static ClientView From(OAuthClient c) =>
-        new(c.ClientId, c.Name, c.GrantTypes, c.Scopes, c.CanIntrospect, c.CreatedAt, c.SecretRotatedAt, c.DisabledAt);
-}
-
 public sealed record ClientSecretResponse(string ClientId, string ClientSecret);
 
-/// <summary>OAuth client administration: admins only. A secret is shown once, when created or rotated.</summary>
+/// <summary>
+/// Confidential client administration on OpenIddict's application manager: admins only. A secret is shown once, when
+/// created or rotated. Deleting a client deletes its authorizations and refresh tokens with it.
+/// </summary>
 public static class ClientAdminEndpoints
 {
     public static IEndpointRouteBuilder MapClientAdminEndpoints(this IEndpointRouteBuilder routes)
@@ -30,13 +29,13 @@ public static class ClientAdminEndpoints
         clients.MapPost("/", Create);
         clients.MapGet("/", List);
         clients.MapPost("/{clientId}/secret", RotateSecret);
-        clients.MapDelete("/{clientId}", Disable);
+        clients.MapDelete("/{clientId}", Delete);
         return routes;
     }
 
     private static async Task<Results<Created<ClientSecretResponse>, ValidationProblem, ProblemHttpResult>> Create(
-        CreateClientRequest request, ClaimsPrincipal admin, HttpContext context, AuthDbContext db, AuditLog audit, TimeProvider time,
-        CancellationToken cancellationToken)
+        CreateClientRequest request, ClaimsPrincipal admin, HttpContext context, IOpenIddictApplicationManager applications, AuthDbContext db,
+        AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
         if (request.ClientId is not { Length: > 0 and <= 64 } id || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
@@ -47,13 +46,13 @@ public static class ClientAdminEndpoints
         {
             errors["name"] = ["At most 200 characters."];
         }
-        if (request.GrantTypes is not { Length: > 0 } grants || grants.Any(g => !TokenGrants.Supported.Contains(g)))
+        if (request.GrantTypes is not { Length: > 0 } grants || grants.Any(g => !ClientDescriptors.ConfidentialGrantTypes.Contains(g)))
         {
-            errors["grantTypes"] = [$"One or more of: {string.Join(", ", TokenGrants.Supported)}."];
+            errors["grantTypes"] = [$"One or more of: {string.Join(", ", ClientDescriptors.ConfidentialGrantTypes)}."];
         }
-        if (request.Scopes?.Any(s => !Scopes.All.Contains(s)) == true)
+        if (request.Scopes?.Any(s => !RoleScopes.All.Contains(s)) == true)
         {
-            errors["scopes"] = [$"Known scopes: {string.Join(' ', Scopes.All)}."];
+            errors["scopes"] = [$"Known scopes: {string.Join(' ', RoleScopes.All)}."];
         }
         if (errors.Count > 0)
         {
@@ -61,83 +60,78 @@ public static class ClientAdminEndpoints
         }
         // Ids differing only in case would look like one client to a person reading logs and audit events.
         var lowered = request.ClientId!.ToLowerInvariant();
-        if (await db.Clients.AnyAsync(c => c.ClientId.ToLower() == lowered, cancellationToken))
+        if (await db.Set<OpenIddictEntityFrameworkCoreApplication<Guid>>().AnyAsync(a => a.ClientId!.ToLower() == lowered, cancellationToken))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The client id is taken.",
                 detail: "Client ids are compared without regard to case.");
         }
 
         var secret = Secrets.NewSecret();
-        var client = new OAuthClient
+        var descriptor = new OpenIddictApplicationDescriptor
         {
-            ClientId = request.ClientId!,
-            Name = request.Name ?? request.ClientId!,
-            SecretHash = Secrets.Hash(secret),
-            GrantTypes = request.GrantTypes!.Distinct().ToArray(),
-            Scopes = (request.Scopes ?? []).Distinct().ToArray(),
-            CanIntrospect = request.Introspect,
-            CreatedAt = time.GetUtcNow(),
+            ClientId = request.ClientId,
+            ClientSecret = secret,
+            ClientType = ClientTypes.Confidential,
+            DisplayName = request.Name ?? request.ClientId,
         };
-        db.Clients.Add(client);
+        ClientDescriptors.SetPermissions(descriptor, request.GrantTypes!, request.Scopes ?? [], request.Introspect);
+        ClientDescriptors.MarkCreated(descriptor, time.GetUtcNow());
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await applications.CreateAsync(descriptor, cancellationToken);
         }
-        catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+        catch (DbUpdateException)
         {
-            // Created concurrently since the check above.
+            // Created concurrently since the check above (the unique index on client_id).
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The client id is taken.");
         }
-        Record(audit, admin, "client.created", client.ClientId);
+        Record(audit, admin, "client.created", request.ClientId!);
         Secrets.NoStore(context); // the answer carries the secret
-        return TypedResults.Created($"/auth/admin/clients/{client.ClientId}", new ClientSecretResponse(client.ClientId, secret));
+        return TypedResults.Created($"/auth/admin/clients/{request.ClientId}", new ClientSecretResponse(request.ClientId!, secret));
     }
 
-    private static async Task<Ok<ClientView[]>> List(AuthDbContext db, CancellationToken cancellationToken)
+    private static async Task<Ok<ClientView[]>> List(IOpenIddictApplicationManager applications, CancellationToken cancellationToken)
     {
-        var clients = await db.Clients.AsNoTracking().OrderBy(c => c.ClientId).ToArrayAsync(cancellationToken);
-        return TypedResults.Ok(clients.Select(ClientView.From).ToArray());
+        var views = new List<ClientView>();
+        await foreach (var application in applications.ListAsync(count: null, offset: null, cancellationToken))
+        {
+            var descriptor = new OpenIddictApplicationDescriptor();
+            await applications.PopulateAsync(descriptor, application, cancellationToken);
+            views.Add(ClientDescriptors.View(descriptor));
+        }
+        return TypedResults.Ok(views.OrderBy(v => v.ClientId, StringComparer.Ordinal).ToArray());
     }
 
     private static async Task<Results<Ok<ClientSecretResponse>, NotFound>> RotateSecret(
-        string clientId, ClaimsPrincipal admin, HttpContext context, AuthDbContext db, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+        string clientId, ClaimsPrincipal admin, HttpContext context, IOpenIddictApplicationManager applications, AuditLog audit, TimeProvider time,
+        CancellationToken cancellationToken)
     {
-        var secret = Secrets.NewSecret();
-        var hash = Secrets.Hash(secret);
-        var updated = await db.Clients.Where(c => c.ClientId == clientId && c.DisabledAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.SecretHash, hash).SetProperty(c => c.SecretRotatedAt, time.GetUtcNow()), cancellationToken);
-        if (updated == 0)
+        var application = await applications.FindByClientIdAsync(clientId, cancellationToken);
+        if (application is null || await applications.HasClientTypeAsync(application, ClientTypes.Public, cancellationToken))
         {
             return TypedResults.NotFound();
         }
+        var descriptor = new OpenIddictApplicationDescriptor();
+        await applications.PopulateAsync(descriptor, application, cancellationToken);
+        var secret = Secrets.NewSecret();
+        descriptor.ClientSecret = secret;
+        ClientDescriptors.MarkSecretRotated(descriptor, time.GetUtcNow());
+        await applications.UpdateAsync(application, descriptor, cancellationToken);
         Record(audit, admin, "client.secret_rotated", clientId);
         Secrets.NoStore(context); // the answer carries the secret
         return TypedResults.Ok(new ClientSecretResponse(clientId, secret));
     }
 
-    private static async Task<Results<NoContent, NotFound>> Disable(
-        string clientId, ClaimsPrincipal admin, AuthDbContext db, AuditLog audit, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, NotFound>> Delete(
+        string clientId, ClaimsPrincipal admin, IOpenIddictApplicationManager applications, AuditLog audit, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var disabled = await db.Clients.Where(c => c.ClientId == clientId && c.DisabledAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.DisabledAt, now), cancellationToken);
-        if (disabled == 0)
+        var application = await applications.FindByClientIdAsync(clientId, cancellationToken);
+        if (application is null)
         {
             return TypedResults.NotFound();
         }
-        // Its users' sessions end with it: every family under its lock, so a refresh running right now cannot
-        // leave a live child behind.
-        var families = await db.RefreshTokens.Where(t => t.ClientId == clientId && t.RevokedAt == null)
-            .Select(t => t.FamilyId).Distinct().OrderBy(f => f).ToListAsync(cancellationToken);
-        foreach (var familyId in families)
-        {
-            await TokenGrants.LockFamilyAsync(db, familyId, cancellationToken);
-        }
-        await db.RefreshTokens.Where(t => t.ClientId == clientId && t.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, now), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        Record(audit, admin, "client.disabled", clientId);
+        await applications.DeleteAsync(application, cancellationToken);
+        Record(audit, admin, "client.deleted", clientId);
         return TypedResults.NoContent();
     }
 

@@ -1,31 +1,32 @@
 using System.Text.RegularExpressions;
 using Fleet.AuthService.ApiKeys;
-using Fleet.AuthService.Clients;
 using Fleet.AuthService.Keys;
-using Fleet.AuthService.Tokens;
 using Fleet.AuthService.Users;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using OpenIddict.EntityFrameworkCore.Models;
 
 namespace Fleet.AuthService.Data;
 
 /// <summary>
 /// authdb, schema <c>auth</c>, with snake_case names throughout. The schema is this model's EF Core
-/// migrations (Data/Migrations, made with <c>dotnet ef migrations add</c>), applied at start-up.
+/// migrations (Data/Migrations, made with <c>dotnet ef migrations add</c>), applied at start-up. Users and roles are
+/// ASP.NET Core Identity's; clients, authorizations and tokens OpenIddict's (tables <c>oidc_*</c>); API keys, signing
+/// keys and the Data Protection key ring Fleet's.
 /// </summary>
 public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options)
-    : IdentityDbContext<FleetUser, IdentityRole<Guid>, Guid>(options)
+    : IdentityDbContext<FleetUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
     public const string Schema = "auth";
-
-    public DbSet<OAuthClient> Clients => Set<OAuthClient>();
-
-    public DbSet<RefreshToken> RefreshTokens => Set<RefreshToken>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public DbSet<SigningKey> SigningKeys => Set<SigningKey>();
+
+    /// <summary>Shared by every replica: the sign-in cookie, antiforgery and OpenIddict's refresh tokens and codes.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     private static readonly Guid UserRoleId = new("0b6a3c1e-1f1d-4c55-9d7e-000000000001");
     private static readonly Guid AdminRoleId = new("0b6a3c1e-1f1d-4c55-9d7e-000000000002");
@@ -55,22 +56,12 @@ public sealed class AuthDbContext(DbContextOptions<AuthDbContext> options)
         builder.Entity<IdentityUserToken<Guid>>().ToTable("user_tokens");
         builder.Entity<IdentityRoleClaim<Guid>>().ToTable("role_claims");
 
-        builder.Entity<OAuthClient>(client =>
-        {
-            client.ToTable("clients");
-            client.HasKey(c => c.ClientId);
-            client.Property(c => c.ClientId).HasMaxLength(64);
-            client.Property(c => c.Name).HasMaxLength(200);
-        });
-
-        builder.Entity<RefreshToken>(token =>
-        {
-            token.ToTable("refresh_tokens");
-            token.HasIndex(t => t.TokenHash).IsUnique();
-            token.HasIndex(t => t.FamilyId);
-            token.Property(t => t.ClientId).HasMaxLength(64);
-            token.HasOne<FleetUser>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
-        });
+        builder.UseOpenIddict<Guid>();
+        builder.Entity<OpenIddictEntityFrameworkCoreApplication<Guid>>().ToTable("oidc_applications");
+        builder.Entity<OpenIddictEntityFrameworkCoreAuthorization<Guid>>().ToTable("oidc_authorizations");
+        builder.Entity<OpenIddictEntityFrameworkCoreScope<Guid>>().ToTable("oidc_scopes");
+        builder.Entity<OpenIddictEntityFrameworkCoreToken<Guid>>().ToTable("oidc_tokens");
+        builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
 
         builder.Entity<ApiKey>(key =>
         {

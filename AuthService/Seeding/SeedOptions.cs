@@ -24,8 +24,14 @@ public sealed class SeedClient
 {
     public string? Name { get; set; }
 
-    /// <summary>Env <c>Seed__Clients__&lt;id&gt;__Secret</c>; no secret, the client is skipped.</summary>
+    /// <summary><c>confidential</c> (the default), or <c>public</c> for a browser client of the authorization code flow.</summary>
+    public string Type { get; set; } = "confidential";
+
+    /// <summary>Env <c>Seed__Clients__&lt;id&gt;__Secret</c>; a confidential client without one is skipped.</summary>
     public string? Secret { get; set; }
+
+    /// <summary>The exact redirect URIs a public client may use.</summary>
+    public string[] RedirectUris { get; set; } = [];
 
     public string[] GrantTypes { get; set; } = [];
 

@@ -1,6 +1,9 @@
+using Fleet.AuthService.Clients;
 using Fleet.AuthService.Data;
-using Fleet.AuthService.Tokens;
+using Fleet.AuthService.Protocol;
 using Fleet.AuthService.Users;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -11,7 +14,7 @@ namespace Fleet.AuthService.Seeding;
 /// Seeds the first admin and the configured clients at start-up, after the migrations and before Kestrel
 /// listens. Idempotent, and safe with several replicas: clients are upserted (configuration wins, except for the
 /// secret of a client whose secret was rotated through the admin API: a restart must not bring the old one back), the
-/// admin is created under an advisory lock and never overwritten.
+/// admin is created and never overwritten, all under an advisory lock.
 /// </summary>
 public sealed class StartupSeeder(IServiceScopeFactory scopes, IOptions<SeedOptions> options, TimeProvider time, ILogger<StartupSeeder> logger)
     : IHostedService
@@ -22,39 +25,71 @@ public sealed class StartupSeeder(IServiceScopeFactory scopes, IOptions<SeedOpti
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AuthDbContext>();
-        await SeedClientsAsync(db, cancellationToken);
-        await SeedAdminAsync(db, scope.ServiceProvider.GetRequiredService<UserManager<FleetUser>>(), cancellationToken);
+        // One replica at a time. The lock is per session: the context's connection stays open so that the managers run on it.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({AdvisoryLockKey})", cancellationToken);
+            await SeedClientsAsync(scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>(), cancellationToken);
+            await SeedAdminAsync(scope.ServiceProvider.GetRequiredService<UserManager<FleetUser>>());
+        }
+        finally
+        {
+            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({AdvisoryLockKey})", CancellationToken.None);
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task SeedClientsAsync(AuthDbContext db, CancellationToken cancellationToken)
+    private async Task SeedClientsAsync(IOpenIddictApplicationManager applications, CancellationToken cancellationToken)
     {
         foreach (var (clientId, client) in options.Value.Clients)
         {
-            if (string.IsNullOrEmpty(client.Secret))
+            var isPublic = client.Type == ClientTypes.Public;
+            if (!isPublic && string.IsNullOrEmpty(client.Secret))
             {
                 logger.LogWarning("Seed client {ClientId} skipped: no secret (set Seed__Clients__{ClientId}__Secret)", clientId, clientId);
                 continue;
             }
-            var unknown = client.GrantTypes.Except(TokenGrants.Supported).Concat(client.Scopes.Except(Scopes.All)).ToArray();
+            var grantTypes = isPublic ? [GrantTypes.AuthorizationCode] : ClientDescriptors.ConfidentialGrantTypes;
+            var unknown = client.GrantTypes.Except(grantTypes).Concat(client.Scopes.Except(RoleScopes.All)).ToArray();
             if (unknown.Length > 0)
             {
-                throw new InvalidOperationException($"Seed client {clientId} names unknown grant types or scopes: {string.Join(", ", unknown)}.");
+                throw new InvalidOperationException($"Seed client {clientId} names grant types or scopes it cannot have: {string.Join(", ", unknown)}.");
             }
-            await db.Database.ExecuteSqlInterpolatedAsync(
-                $"""
-                INSERT INTO auth.clients (client_id, name, secret_hash, grant_types, scopes, can_introspect, created_at)
-                VALUES ({clientId}, {client.Name ?? clientId}, {Secrets.Hash(client.Secret)}, {client.GrantTypes}, {client.Scopes}, {client.Introspect}, {time.GetUtcNow()})
-                ON CONFLICT (client_id) DO UPDATE SET name = excluded.name,
-                    secret_hash = CASE WHEN clients.secret_rotated_at IS NULL THEN excluded.secret_hash ELSE clients.secret_hash END,
-                    grant_types = excluded.grant_types, scopes = excluded.scopes, can_introspect = excluded.can_introspect
-                """, cancellationToken);
+
+            var application = await applications.FindByClientIdAsync(clientId, cancellationToken);
+            var descriptor = new OpenIddictApplicationDescriptor();
+            if (application is not null)
+            {
+                await applications.PopulateAsync(descriptor, application, cancellationToken);
+            }
+            descriptor.ClientId = clientId;
+            descriptor.DisplayName = client.Name ?? clientId;
+            descriptor.ClientType = isPublic ? ClientTypes.Public : ClientTypes.Confidential;
+            // A secret rotated through the admin API survives a restart: the configuration must not bring the old one back.
+            if (!isPublic && !ClientDescriptors.SecretWasRotated(descriptor))
+            {
+                descriptor.ClientSecret = client.Secret;
+            }
+            descriptor.RedirectUris.Clear();
+            descriptor.RedirectUris.UnionWith(client.RedirectUris.Select(uri => new Uri(uri, UriKind.Absolute)));
+            ClientDescriptors.SetPermissions(descriptor, client.GrantTypes, client.Scopes, client.Introspect);
+            if (application is null)
+            {
+                ClientDescriptors.MarkCreated(descriptor, time.GetUtcNow());
+                await applications.CreateAsync(descriptor, cancellationToken);
+            }
+            else
+            {
+                await applications.UpdateAsync(application, descriptor, cancellationToken);
+            }
             logger.LogInformation("Seed client {ClientId}: {GrantTypes}; {Scopes}", clientId, client.GrantTypes, client.Scopes);
         }
     }
 
-    private async Task SeedAdminAsync(AuthDbContext db, UserManager<FleetUser> users, CancellationToken cancellationToken)
+    private async Task SeedAdminAsync(UserManager<FleetUser> users)
     {
         var admin = options.Value.Admin;
         if (string.IsNullOrEmpty(admin.Password) || string.IsNullOrEmpty(admin.Email))
@@ -63,34 +98,23 @@ public sealed class StartupSeeder(IServiceScopeFactory scopes, IOptions<SeedOpti
             return;
         }
 
-        // The lock is per session: hold the context's connection open so UserManager runs on the same one.
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        var user = await users.FindByNameAsync(admin.UserName);
+        if (user is null)
         {
-            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({AdvisoryLockKey})", cancellationToken);
-            var user = await users.FindByNameAsync(admin.UserName);
-            if (user is null)
+            user = new FleetUser { UserName = admin.UserName, Email = admin.Email, EmailConfirmed = true, CreatedAt = time.GetUtcNow() };
+            var created = await users.CreateAsync(user, admin.Password);
+            if (!created.Succeeded)
             {
-                user = new FleetUser { UserName = admin.UserName, Email = admin.Email, EmailConfirmed = true, CreatedAt = time.GetUtcNow() };
-                var created = await users.CreateAsync(user, admin.Password);
-                if (!created.Succeeded)
-                {
-                    throw new InvalidOperationException($"Seeding admin {admin.UserName} failed: {string.Join(" ", created.Errors.Select(e => e.Description))}");
-                }
-                logger.LogInformation("Seeded admin user {UserName}", admin.UserName);
+                throw new InvalidOperationException($"Seeding admin {admin.UserName} failed: {string.Join(" ", created.Errors.Select(e => e.Description))}");
             }
-            foreach (var role in new[] { "user", "admin" })
-            {
-                if (!await users.IsInRoleAsync(user, role))
-                {
-                    await users.AddToRoleAsync(user, role);
-                }
-            }
+            logger.LogInformation("Seeded admin user {UserName}", admin.UserName);
         }
-        finally
+        foreach (var role in new[] { "user", "admin" })
         {
-            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({AdvisoryLockKey})", CancellationToken.None);
-            await db.Database.CloseConnectionAsync();
+            if (!await users.IsInRoleAsync(user, role))
+            {
+                await users.AddToRoleAsync(user, role);
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
-using Fleet.AuthService.Tokens;
+using Fleet.AuthService.ApiKeys;
+using Fleet.AuthService.Protocol;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Fleet.AuthService.Audit;
 using Fleet.ServiceDefaults.Audit;
 using Fleet.AuthService.Data;
-using Fleet.AuthService.Tokens;
+using Fleet.AuthService.Protocol;
 using Fleet.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;

@@ -11,7 +11,8 @@ public sealed class SchemaTests(AuthFixture fixture)
     [InlineData("signing_keys_one_active", "CREATE UNIQUE INDEX signing_keys_one_active ON auth.signing_keys USING btree (algorithm) WHERE (deactivated_at IS NULL)")]
     [InlineData("users_normalized_email_key", "CREATE UNIQUE INDEX users_normalized_email_key ON auth.users USING btree (normalized_email)")]
     [InlineData("users_normalized_user_name_key", "CREATE UNIQUE INDEX users_normalized_user_name_key ON auth.users USING btree (normalized_user_name)")]
-    [InlineData("refresh_tokens_token_hash_key", "CREATE UNIQUE INDEX refresh_tokens_token_hash_key ON auth.refresh_tokens USING btree (token_hash)")]
+    [InlineData("oidc_applications_client_id_key", "CREATE UNIQUE INDEX oidc_applications_client_id_key ON auth.oidc_applications USING btree (client_id)")]
+    [InlineData("oidc_tokens_reference_id_key", "CREATE UNIQUE INDEX oidc_tokens_reference_id_key ON auth.oidc_tokens USING btree (reference_id)")]
     public async Task Indexes_are_as_designed(string name, string definition)
     {
         (await ScalarAsync<string>($"SELECT indexdef FROM pg_indexes WHERE schemaname = 'auth' AND indexname = '{name}'"))
@@ -19,7 +20,6 @@ public sealed class SchemaTests(AuthFixture fixture)
     }
 
     [Theory]
-    [InlineData("refresh_tokens_user_id_fkey")]
     [InlineData("api_keys_user_id_fkey")]
     [InlineData("user_roles_user_id_fkey")]
     [InlineData("user_roles_role_id_fkey")]

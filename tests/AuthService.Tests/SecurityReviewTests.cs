@@ -116,8 +116,11 @@ public sealed class SecurityReviewTests(AuthFixture auth)
                 body.GetProperty("error").GetString().Should().Be("invalid_grant", $"round {round}: the revocation won");
             }
             (await RefreshAsync(first)).StatusCode.Should().Be(HttpStatusCode.BadRequest, $"round {round}: the revoked token stays dead");
-            (await ScalarAsync<long>("SELECT count(*) FROM auth.refresh_tokens WHERE user_id = @user AND revoked_at IS NULL",
-                ("user", Guid.Parse(userId)))).Should().Be(0, $"round {round}: no token of the family is left alive");
+            (await ScalarAsync<long>(
+                """
+                SELECT count(*) FROM auth.oidc_tokens t JOIN auth.oidc_authorizations a ON a.id = t.authorization_id
+                WHERE t.subject = @user AND t.status = 'valid' AND a.status = 'valid'
+                """, ("user", userId))).Should().Be(0, $"round {round}: no token of the sign-in is left alive");
         }
     }
 

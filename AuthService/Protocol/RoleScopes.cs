@@ -1,9 +1,9 @@
 using Fleet.ServiceDefaults.Authentication;
 
-namespace Fleet.AuthService.Tokens;
+namespace Fleet.AuthService.Protocol;
 
 /// <summary>Which role may hold which of the contract's scopes (<see cref="FleetScopes"/>), and scope strings.</summary>
-public static class Scopes
+public static class RoleScopes
 {
     public const string Admin = FleetScopes.Admin;
 

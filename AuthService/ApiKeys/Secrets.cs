@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Fleet.AuthService.Tokens;
+namespace Fleet.AuthService.ApiKeys;
 
 /// <summary>Random opaque secrets (256 bits, base64url) and their SHA-256 hashes, which is all that is stored.</summary>
 public static class Secrets

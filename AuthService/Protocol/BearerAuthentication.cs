@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Fleet.AuthService.Tokens;
+namespace Fleet.AuthService.Protocol;
 
 /// <summary>
 /// AuthService validates its own access tokens (for /auth/me, /auth/keys, /auth/admin) with JwtBearer,
