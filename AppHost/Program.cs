@@ -23,6 +23,9 @@ var redis = builder.AddRedis("redis");
 var gateway = builder.AddFleetService<Projects.Gateway>("gateway", port: builder.Configuration.GetValue("GatewayPort", 8080), healthPath: "/alive");
 var issuer = ReferenceExpression.Create($"{gateway.GetEndpoint("http")}/auth");
 
+ReferenceExpression DocsRedirect(string host) =>
+    ReferenceExpression.Create($"http://{host}:{gateway.GetEndpoint("http").Property(EndpointProperty.Port)}/docs/oauth2-redirect.html");
+
 var auth = builder.AddFleetService<Projects.AuthService>("auth", issuer)
     .WithReference(authDb).WaitFor(authDb)
     .WithReference(rabbitmq).WaitFor(rabbitmq)
@@ -32,7 +35,10 @@ var auth = builder.AddFleetService<Projects.AuthService>("auth", issuer)
     .WithEnvironment("Seed__Clients__fleet-cli__Secret", builder.AddGeneratedSecret("fleet-cli-client-secret"))
     .WithEnvironment("Seed__Clients__audit__Secret", builder.AddGeneratedSecret("audit-client-secret"))
     .WithEnvironment("Seed__Clients__gateway__Secret", builder.AddGeneratedSecret("gateway-client-secret"))
-    .WithEnvironment("Seed__Clients__scheduler__Secret", builder.AddGeneratedSecret("scheduler-client-secret"));
+    .WithEnvironment("Seed__Clients__scheduler__Secret", builder.AddGeneratedSecret("scheduler-client-secret"))
+    // The docs page signs users in with the authorization code flow, back to exactly this address, by either name.
+    .WithEnvironment("Seed__Clients__fleet-docs__RedirectUris__0", DocsRedirect("127.0.0.1"))
+    .WithEnvironment("Seed__Clients__fleet-docs__RedirectUris__1", DocsRedirect("localhost"));
 
 var ingest = builder.AddFleetServiceReplicas<Projects.IngestService>("ingest", 2, issuer, replica => replica
     .WithReference(ridesDb).WaitFor(ridesDb)

@@ -19,8 +19,16 @@ public sealed class AuthOptions
 
     public TimeSpan EmailVerificationLifetime { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>Attempts one source may make on one account within <see cref="LockoutDuration"/> (see Users/SignInThrottle).</summary>
     public int MaxFailedAccessAttempts { get; set; } = 5;
 
+    /// <summary>Attempts one source may make on all accounts together within <see cref="LockoutDuration"/>.</summary>
+    public int MaxFailuresPerSource { get; set; } = 20;
+
+    /// <summary>Attempts on one account from anywhere within <see cref="LockoutDuration"/>, past which only sources the user signed in from may try.</summary>
+    public int MaxFailuresPerAccount { get; set; } = 50;
+
+    /// <summary>The window in which attempts are counted.</summary>
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 
     public KeyRotationOptions KeyRotation { get; set; } = new();

@@ -4,7 +4,9 @@ using Fleet.AuthService.Data;
 using Fleet.AuthService.Keys;
 using Fleet.AuthService.Protocol;
 using Fleet.AuthService.Seeding;
+using Fleet.AuthService.SignIn;
 using Fleet.AuthService.Users;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -40,11 +42,9 @@ public static class AuthServiceExtensions
             .AddUserValidator<EmailAddressValidator>()
             .AddEntityFrameworkStores<AuthDbContext>()
             .AddSignInManager();
-        services.AddOptions<IdentityOptions>().Configure<IOptions<AuthOptions>>((options, auth) =>
-        {
-            options.Lockout.MaxFailedAccessAttempts = auth.Value.MaxFailedAccessAttempts;
-            options.Lockout.DefaultLockoutTimeSpan = auth.Value.LockoutDuration;
-        });
+        // The gateway's X-Forwarded-For names the caller: sign-in attempts are throttled by source. The gateway connects
+        // from loopback, which the defaults trust; the last address, which it appended, is the one taken.
+        services.Configure<ForwardedHeadersOptions>(options => options.ForwardedHeaders = ForwardedHeaders.XForwardedFor);
 
         services.AddSingleton<SigningKeyStore>();
         services.AddSingleton<SigningKeyRotation>();
@@ -54,17 +54,23 @@ public static class AuthServiceExtensions
         builder.AddFleetAuthorization();
 
         services.AddTokenServer();
+        services.AddSignInCookie();
         services.AddScoped<TokenGrants>();
         services.AddScoped<PasswordSignIn>();
+        services.AddSingleton<SignInThrottle>();
         services.AddScoped<EmailVerification>();
         return builder;
     }
 
     public static WebApplication MapAuthEndpoints(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.MapTokenEndpoint();
+        app.MapAuthorizeEndpoint();
+        app.MapSignInEndpoints();
         app.MapUserEndpoints();
         app.MapApiKeyEndpoints();
         app.MapClientAdminEndpoints();

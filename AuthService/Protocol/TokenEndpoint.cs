@@ -26,7 +26,7 @@ public static class TokenEndpoint
             ?? throw new InvalidOperationException("The token endpoint was reached without OpenIddict's request.");
         return request.GrantType switch
         {
-            GrantTypes.Password => await grants.PasswordAsync(request, cancellationToken),
+            GrantTypes.Password => await grants.PasswordAsync(context, request, cancellationToken),
             GrantTypes.ClientCredentials => await grants.ClientCredentialsAsync(request, cancellationToken),
             _ => await grants.RenewAsync(context, request, cancellationToken), // refresh_token and authorization_code
         };

@@ -23,10 +23,10 @@ public sealed class TokenGrants(
     AuditLog audit,
     IOptions<AuthOptions> options)
 {
-    public async Task<IResult> PasswordAsync(OpenIddictRequest request, CancellationToken cancellationToken)
+    public async Task<IResult> PasswordAsync(HttpContext context, OpenIddictRequest request, CancellationToken cancellationToken)
     {
         var clientId = request.ClientId!;
-        var check = await passwords.CheckAsync(request.Username!, request.Password!, clientId, cancellationToken);
+        var check = await passwords.CheckAsync(request.Username!, request.Password!, clientId, context.Connection.RemoteIpAddress);
         if (check.User is not { } user)
         {
             return Refuse(Errors.InvalidGrant, check.Message);
@@ -53,6 +53,14 @@ public sealed class TokenGrants(
         audit.Record(AuditCategories.Authentication, "token.issued", "success", "client", clientId,
             details: Details(clientId, GrantTypes.ClientCredentials, scopes));
         return SignIn(TokenPrincipal.ForClient(clientId, scopes, options.Value.Audience));
+    }
+
+    /// <summary>The authorization endpoint, for a user signed in on the sign-in page: a code for the scopes they may hold.</summary>
+    public async Task<IResult> AuthorizeAsync(FleetUser user, OpenIddictRequest request, CancellationToken cancellationToken)
+    {
+        var roles = await users.GetRolesAsync(user);
+        var (scopes, error) = await GrantScopesAsync(request.GetScopes(), RoleScopes.ForRoles(roles), request.ClientId!, cancellationToken);
+        return error ?? SignIn(TokenPrincipal.ForUser(user.Id, roles, scopes, options.Value.Audience));
     }
 
     /// <summary>

@@ -1,10 +1,9 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Fleet.AuthService.Audit;
-using Fleet.AuthService.Data;
 using Fleet.ServiceDefaults.Audit;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Fleet.AuthService.Users;
@@ -24,36 +23,32 @@ public sealed record PasswordCheck(FleetUser? User, string? Failure)
 
 /// <summary>
 /// Checks a user name and password for the password grant and the sign-in page alike: the same time for an unknown name
-/// as for a wrong password, lockout counted under a per-user lock, and every attempt recorded in the audit log.
+/// as for a wrong password, attempts throttled by account and source (<see cref="SignInThrottle"/>), and every attempt
+/// recorded in the audit log. An account is locked for everyone only by an administrator (<c>lockout_end</c>).
 /// </summary>
 public sealed class PasswordSignIn(
-    AuthDbContext db, UserManager<FleetUser> users, SignInManager<FleetUser> signIn, AuditLog audit, IOptions<AuthOptions> options)
+    UserManager<FleetUser> users, SignInManager<FleetUser> signIn, SignInThrottle throttle, AuditLog audit, IOptions<AuthOptions> options)
 {
-    private const int UserLockClass = 0x55_73_72_31; // "Usr1"
     private static string? _dummyHash;
 
     private string DummyHash() => _dummyHash ??= users.PasswordHasher.HashPassword(new FleetUser(), Guid.NewGuid().ToString());
 
-    public async Task<PasswordCheck> CheckAsync(string userName, string password, string clientId, CancellationToken cancellationToken)
+    public async Task<PasswordCheck> CheckAsync(string userName, string password, string clientId, IPAddress? source)
     {
         var user = await users.FindByNameAsync(userName);
+        if (!await throttle.TryBeginAsync(user?.Id, source))
+        {
+            users.PasswordHasher.VerifyHashedPassword(new FleetUser(), DummyHash(), password); // same time as a checked password
+            return Failed(user?.Id.ToString() ?? NameDigest(userName), clientId, "throttled");
+        }
         if (user is null)
         {
             // Hash anyway, so an unknown name answers no faster than a wrong password.
             users.PasswordHasher.VerifyHashedPassword(new FleetUser(), DummyHash(), password);
-            // The attempted name may be a password typed in the wrong field: only a digest of it is recorded.
-            return Failed("sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(userName)))[..16], clientId, "unknown_user");
+            return Failed(NameDigest(userName), clientId, "unknown_user");
         }
 
-        // Check and count under a per-user lock: parallel wrong guesses must each count towards the lockout.
-        SignInResult result;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
-        {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({UserLockClass}, hashtext({user.Id.ToString()}))", cancellationToken);
-            await db.Entry(user).ReloadAsync(cancellationToken); // the counters as the previous holder of the lock left them
-            result = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
-            await transaction.CommitAsync(cancellationToken);
-        }
+        var result = await signIn.CheckPasswordSignInAsync(user, password, lockoutOnFailure: false);
         if (result.IsLockedOut)
         {
             users.PasswordHasher.VerifyHashedPassword(user, DummyHash(), password); // same time as a checked password
@@ -68,8 +63,13 @@ public sealed class PasswordSignIn(
         {
             return Failed(user.Id.ToString(), clientId, "email_not_verified");
         }
+        await throttle.SucceededAsync(user.Id, source);
         return new PasswordCheck(user, null);
     }
+
+    /// <summary>The attempted name may be a password typed in the wrong field: only a digest of it is recorded.</summary>
+    private static string NameDigest(string userName) =>
+        "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(userName)))[..16];
 
     private PasswordCheck Failed(string actorId, string clientId, string reason)
     {

@@ -4,7 +4,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Fleet.Gateway.Docs;
 
-/// <summary>Swagger UI at <c>/docs</c> over every service's OpenAPI document, each served at <c>/docs/{service}/openapi.json</c>.</summary>
+/// <summary>
+/// Swagger UI at <c>/docs</c> over every service's OpenAPI document, each served at <c>/docs/{service}/openapi.json</c>.
+/// Its Authorize button signs a person in at AuthService (authorization code with PKCE, as the public client
+/// fleet-docs, back to <c>/docs/oauth2-redirect.html</c>), so that they can try any operation with their own token.
+/// </summary>
 public static class ServiceDocsEndpoints
 {
     public static IServiceCollection AddServiceDocs(this IServiceCollection services) =>
@@ -17,6 +21,9 @@ public static class ServiceDocsEndpoints
         endpoints.MapSwaggerUI("docs", options =>
             {
                 options.DocumentTitle = "Fleet API";
+                options.OAuthClientId("fleet-docs");
+                options.OAuthUsePkce();
+                options.OAuthScopeSeparator(" ");
                 foreach (var service in directory.ConfiguredServiceIds())
                 {
                     // Relative to the UI page, so it keeps working behind a path prefix.

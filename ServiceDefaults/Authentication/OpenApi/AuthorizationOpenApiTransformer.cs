@@ -17,6 +17,10 @@ internal sealed class AuthorizationOpenApiTransformer(
 {
     public const string BearerSchemeName = "bearer";
     public const string ApiKeySchemeName = "apiKey";
+    public const string SignInSchemeName = "signIn";
+
+    /// <summary>The public client of AuthService that API docs pages sign users in with.</summary>
+    public const string DocsClientId = "fleet-docs";
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
@@ -63,6 +67,13 @@ internal sealed class AuthorizationOpenApiTransformer(
                 [new OpenApiSecuritySchemeReference(ApiKeySchemeName, context.Document)] = [.. scopes],
             });
         }
+        if (options.Value.Issuer is not null)
+        {
+            operation.Security.Add(new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference(SignInSchemeName, context.Document)] = [.. scopes],
+            });
+        }
 
         operation.Responses ??= new OpenApiResponses();
         operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No access token, or a bad one (problem+json)." });
@@ -99,6 +110,24 @@ internal sealed class AuthorizationOpenApiTransformer(
                 In = ParameterLocation.Header,
                 Name = FleetAuthenticationDefaults.ApiKeyHeader,
                 Description = "A user's API key (fk_...), granting that key's scopes.",
+            });
+        }
+        if (options.Value.Issuer is { } issuer)
+        {
+            // What lets an API docs page sign a person in and try every operation with their own token.
+            document.Components.SecuritySchemes.TryAdd(SignInSchemeName, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.OAuth2,
+                Description = $"Sign in with your Fleet user name and password (authorization code with PKCE, client {DocsClientId}).",
+                Flows = new OpenApiOAuthFlows
+                {
+                    AuthorizationCode = new OpenApiOAuthFlow
+                    {
+                        AuthorizationUrl = new Uri($"{issuer.TrimEnd('/')}/connect/authorize"),
+                        TokenUrl = new Uri($"{issuer.TrimEnd('/')}/connect/token"),
+                        Scopes = FleetScopes.All.ToDictionary(scope => scope, scope => scope),
+                    },
+                },
             });
         }
     }

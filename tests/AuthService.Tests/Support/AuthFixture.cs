@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Fleet.Testing;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Logging;
 using Fleet.AuthService;
@@ -44,6 +46,9 @@ public sealed class AuthFixture : IAsyncLifetime
             ["ConnectionStrings:redis"] = await _infrastructure.ConnectionStringAsync("redis"),
             ["Auth:Issuer"] = Issuer,
             ["Auth:MaxFailedAccessAttempts"] = MaxFailedAttempts.ToString(),
+            // Every test request comes from the one source of the loopback "gateway": no limit across accounts here.
+            ["Auth:MaxFailuresPerSource"] = "100000",
+            ["Auth:MaxFailuresPerAccount"] = "100000",
             ["Seed:Admin:Password"] = AdminPassword,
             ["Seed:Clients:xrides:Secret"] = XridesSecret,
             ["Seed:Clients:audit:Secret"] = AuditSecret,
@@ -57,6 +62,7 @@ public sealed class AuthFixture : IAsyncLifetime
                 web.UseSetting(key, value);
             }
             web.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+            web.ConfigureServices(services => services.AddSingleton<IStartupFilter, FromTheGateway>());
         });
         _ = Factory.Server; // start now: migrations, seeds, first signing key
     }
@@ -132,6 +138,23 @@ public sealed class AuthFixture : IAsyncLifetime
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         return client;
     }
+}
+
+/// <summary>
+/// TestServer requests have no remote address; here they come from loopback, where the gateway is, so that AuthService's
+/// forwarded-headers rules decide whether an X-Forwarded-For a test sends names the caller.
+/// </summary>
+internal sealed class FromTheGateway : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            context.Connection.RemoteIpAddress ??= System.Net.IPAddress.Loopback;
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }
 
 [CollectionDefinition(Name)]

@@ -19,11 +19,17 @@ public sealed class OpenApiSecurityTests
         using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var root = document.RootElement;
         var schemes = root.GetProperty("components").GetProperty("securitySchemes");
+        var paths = root.GetProperty("paths");
         schemes.GetProperty("bearer").GetProperty("type").GetString().Should().Be("http");
         schemes.GetProperty("bearer").GetProperty("scheme").GetString().Should().Be("bearer");
         schemes.GetProperty("apiKey").GetProperty("name").GetString().Should().Be("X-Api-Key");
+        var signIn = schemes.GetProperty("signIn").GetProperty("flows").GetProperty("authorizationCode");
+        signIn.GetProperty("authorizationUrl").GetString().Should().Be($"{FakeAuthServer.Issuer}/connect/authorize");
+        signIn.GetProperty("tokenUrl").GetString().Should().Be($"{FakeAuthServer.Issuer}/connect/token");
+        paths.GetProperty("/rides").GetProperty("post").GetProperty("security").EnumerateArray()
+            .Single(r => r.TryGetProperty("signIn", out _)).GetProperty("signIn").EnumerateArray().Select(e => e.GetString())
+            .Should().Equal(["rides:write"], "a docs page asks for the scopes of the operation it tries");
 
-        var paths = root.GetProperty("paths");
         BearerScopes(paths.GetProperty("/rides").GetProperty("post")).Should().Equal("rides:write");
         BearerScopes(paths.GetProperty("/audit/events").GetProperty("get")).Should().Equal("audit:read");
         BearerScopes(paths.GetProperty("/admin/stats").GetProperty("get")).Should().Equal("admin");
