@@ -45,7 +45,7 @@ public sealed class DocsSignInTests(FleetSystem fleet)
         await page.Locator(".auth-wrapper .authorize").ClickAsync();
         var signInScheme = page.Locator(".auth-container").Filter(new() { HasText = "signIn" });
         var popupOpened = page.WaitForPopupAsync();
-        await signInScheme.GetByRole(AriaRole.Button, new() { Name = "Authorize", Exact = true }).ClickAsync();
+        await signInScheme.Locator("button.authorize").ClickAsync(); // its accessible name is "Apply given OAuth2 credentials"
         var popup = await popupOpened;
 
         // AuthService's sign-in page: a wrong password is refused with the same words as any other failure.
@@ -55,18 +55,19 @@ public sealed class DocsSignInTests(FleetSystem fleet)
         await Assertions.Expect(popup.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Invalid username or password.");
 
         await popup.GetByLabel("Password").FillAsync(password);
-        var closed = popup.WaitForCloseAsync();
+        var closed = new TaskCompletionSource();
+        popup.Close += (_, _) => closed.TrySetResult();
         await popup.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await closed; // oauth2-redirect.html hands the code back to the docs page, which trades it (with its verifier) for a token
-        await Assertions.Expect(signInScheme.GetByRole(AriaRole.Button, new() { Name = "Logout" })).ToBeVisibleAsync(new() { Timeout = 15_000 });
-        await page.Locator(".auth-wrapper .btn-done, .modal-ux .close-modal").First.ClickAsync();
+        await closed.Task.WaitAsync(TimeSpan.FromSeconds(30)); // oauth2-redirect.html hands the code back to the docs page, which trades it (with its verifier) for a token
+        await Assertions.Expect(signInScheme.Locator("button", new() { HasText = "Logout" })).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await page.Locator(".modal-ux .close-modal").ClickAsync();
 
         // GET /auth/me, tried from the page: the request carries the person's token, and AuthService knows them.
         var operation = page.Locator("#operations-Users-get_auth_me");
         await operation.Locator(".opblock-summary").ClickAsync();
-        await operation.GetByRole(AriaRole.Button, new() { Name = "Try it out" }).ClickAsync();
+        await operation.Locator(".try-out__btn").ClickAsync();
         var answered = page.WaitForResponseAsync(response => response.Url.EndsWith("/auth/me", StringComparison.Ordinal));
-        await operation.GetByRole(AriaRole.Button, new() { Name = "Execute" }).ClickAsync();
+        await operation.Locator(".execute").ClickAsync();
         var response = await answered;
         (await response.Request.HeaderValueAsync("authorization")).Should().StartWith("Bearer ");
         response.Status.Should().Be(200);
