@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Fleet.AuthService.ApiKeys;
+using Fleet.AuthService.Clients;
 using Fleet.AuthService.Data;
 using Fleet.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.DataProtection;
@@ -24,8 +25,13 @@ public static class TokenServerExtensions
         // One key ring for every replica, so that any of them reads the codes, refresh tokens and cookies another wrote.
         services.AddDataProtection().SetApplicationName("fleet-auth").PersistKeysToDbContext<AuthDbContext>();
 
+        services.AddSingleton<VerifiedClientSecrets>();
         services.AddOpenIddict()
-            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<AuthDbContext>().ReplaceDefaultEntities<Guid>())
+            .AddCore(core =>
+            {
+                core.UseEntityFrameworkCore().UseDbContext<AuthDbContext>().ReplaceDefaultEntities<Guid>();
+                core.ReplaceApplicationManager(typeof(CachingApplicationManager<>));
+            })
             .AddServer(server =>
             {
                 // Relative to the request's base, so they match behind the gateway and on AuthService's own address alike.
