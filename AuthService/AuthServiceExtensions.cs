@@ -42,9 +42,11 @@ public static class AuthServiceExtensions
             .AddUserValidator<EmailAddressValidator>()
             .AddEntityFrameworkStores<AuthDbContext>()
             .AddSignInManager();
-        // The gateway's X-Forwarded-For names the caller: sign-in attempts are throttled by source. The gateway connects
-        // from loopback, which the defaults trust; the last address, which it appended, is the one taken.
-        services.Configure<ForwardedHeadersOptions>(options => options.ForwardedHeaders = ForwardedHeaders.XForwardedFor);
+        // Through the gateway: X-Forwarded-For names the caller (sign-in attempts are throttled by source), X-Forwarded-Host
+        // the public address that redirects to the sign-in page must use. The gateway connects from loopback, which the
+        // defaults trust; of each header the last value, the one it appended, is taken.
+        services.Configure<ForwardedHeadersOptions>(options =>
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedHost | ForwardedHeaders.XForwardedProto);
 
         services.AddSingleton<SigningKeyStore>();
         services.AddSingleton<SigningKeyRotation>();

@@ -83,6 +83,9 @@ public static class TokenServerExtensions
             options.Issuer = new Uri(auth.Value.Issuer);
             options.AccessTokenLifetime = auth.Value.AccessTokenLifetime;
             options.RefreshTokenLifetime = auth.Value.RefreshTokenLifetime;
+            // Fleet issues access tokens, not OpenID Connect identity tokens, and refresh tokens without offline_access.
+            options.Scopes.Remove(OpenIddictConstants.Scopes.OpenId);
+            options.Scopes.Remove(OpenIddictConstants.Scopes.OfflineAccess);
             // PKCE with S256 only: "plain" shows the verifier to whoever sees the authorization request (RFC 9700 §2.1.1).
             options.CodeChallengeMethods.Remove(OpenIddictConstants.CodeChallengeMethods.Plain);
             // Fleet's clients authenticate with a secret; none has keys of its own to sign assertions with.

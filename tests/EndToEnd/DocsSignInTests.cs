@@ -48,7 +48,10 @@ public sealed class DocsSignInTests(FleetSystem fleet)
         await signInScheme.Locator("button.authorize").ClickAsync(); // its accessible name is "Apply given OAuth2 credentials"
         var popup = await popupOpened;
 
-        // AuthService's sign-in page: a wrong password is refused with the same words as any other failure.
+        // AuthService's sign-in page, at the gateway's address (the browser never sees AuthService's own): a wrong password
+        // is refused with the same words as any other failure.
+        await popup.WaitForURLAsync(url => url.Contains("/auth/signin"));
+        new Uri(popup.Url).Authority.Should().Be(fleet.GatewayUrl.Authority);
         await popup.GetByLabel("User name").FillAsync(userName);
         await popup.GetByLabel("Password").FillAsync("Wrong-Password-1");
         await popup.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
