@@ -4,10 +4,7 @@ using Fleet.AuthService.Data;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-// AuthService runs its own transactions, which EF's retrying execution strategy refuses.
-builder.AddNpgsqlDbContext<AuthDbContext>("authdb",
-    settings => settings.DisableRetry = true,
-    db => db.UseMigrationsHistoryIn(AuthDbContext.Schema));
+builder.AddNpgsqlDbContext<AuthDbContext>("authdb", configureDbContextOptions: db => db.UseMigrationsHistoryIn(AuthDbContext.Schema));
 builder.AddDatabaseMigrations<AuthDbContext>();
 // The signing-key store works in plain SQL on a data source of its own; the DbContext's check covers the database.
 builder.AddNpgsqlDataSource("authdb", settings => settings.DisableHealthChecks = true);

@@ -57,10 +57,14 @@ public static class UserEndpoints
                 detail: PasswordPolicy);
         }
 
-        var user = new FleetUser { UserName = request.UserName, Email = request.Email, CreatedAt = time.GetUtcNow() };
-        // The user and its role together or not at all (UserManager works on the same scoped context).
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        // The user and its role together or not at all (UserManager works on the same scoped context), retried as a
+        // whole, on a clean context, when PostgreSQL drops the connection.
+        FleetUser user = null!;
+        var refused = await db.Database.CreateExecutionStrategy().ExecuteAsync(async cancellationToken =>
         {
+            db.ChangeTracker.Clear();
+            user = new FleetUser { UserName = request.UserName, Email = request.Email, CreatedAt = time.GetUtcNow() };
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             IdentityResult created;
             try
             {
@@ -89,6 +93,11 @@ public static class UserEndpoints
                 return TypedResults.Problem(statusCode: StatusCodes.Status500InternalServerError, title: "The registration could not be completed.");
             }
             await transaction.CommitAsync(cancellationToken);
+            return (Results<Created<RegisterResponse>, ValidationProblem, ProblemHttpResult>?)null;
+        }, cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
         }
         audit.Record(AuditCategories.Authentication, "user.registered", "success", "user", user.Id.ToString(),
             new AuditResource("user", user.Id.ToString(), user.UserName));
@@ -106,7 +115,7 @@ public static class UserEndpoints
         }
         var development = environment.IsDevelopment();
         return TypedResults.Created($"/auth/me", new RegisterResponse(
-            user.Id, user.UserName, user.Email, options.Value.RequireVerifiedEmail, development ? key : null, development ? link : null, message));
+            user.Id, user.UserName!, user.Email!, options.Value.RequireVerifiedEmail, development ? key : null, development ? link : null, message));
     }
 
     private static ProblemHttpResult Taken() =>

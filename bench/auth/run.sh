@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The token server: the hand-written one at its last commit (OLD_REV) against the OpenIddict one (this tree), each as
 # the whole system started by its own AppHost, ROUNDS rounds alternating which goes first. In every start:
-#   1. tokens per second, client_credentials (xrides) and password (the seeded admin, fleet-cli), straight at AuthService;
+#   1. tokens per second, client_credentials (xrides, 16 connections) and password (the seeded admin through fleet-cli,
+#      4 connections: one source may have 5 password checks of one account under way), straight at AuthService;
 #   2. the same through a gateway with its rate limiter off (the gateway's cost), and through one with the limits as
 #      shipped (anonymous /auth: 20 requests/s per IP, burst 50 — the path a user takes; only 2xx answers are counted);
 #   3. the gateway's token check on a route to a tiny backend: the route anonymous (baseline), one token presented on
@@ -106,9 +107,9 @@ wrk.headers["Authorization"] = "Basic $(printf 'fleet-cli:%s' "$cli" | base64 -w
 LUA
   # The client_credentials run keeps every token it gets: the fresh tokens of part 3.
   cat "$WORK/cc.lua" - >"$WORK/cc-keep.lua" <<'LUA'
-local threads, id = {}, 0
-function setup(thread) id = id + 1; thread:set("id", id) end
-function init(args) out = io.open(os.getenv("TOKENS") .. "." .. id, "w") end
+local threads = 0
+function setup(thread) threads = threads + 1; thread:set("tid", threads) end
+function init(args) out = io.open(os.getenv("TOKENS") .. "." .. tid, "w") end
 function response(status, headers, body)
   local token = body:match('"access_token":"([^"]+)"')
   if token then out:write(token, "\n") end
@@ -123,29 +124,29 @@ LUA
   wait_up "$OPEN/rides/ping"; wait_up "$AUTH/alive"; sleep 1
 
   # Warm-up until steady: two short rounds of each grant.
-  for _ in 1 2; do wrk -t2 -c16 -d3s -s "$WORK/cc.lua" "$AUTH/auth/connect/token" >/dev/null; wrk -t2 -c8 -d3s -s "$WORK/password.lua" "$AUTH/auth/connect/token" >/dev/null; done
+  for _ in 1 2; do wrk -t2 -c16 -d3s -s "$WORK/cc.lua" "$AUTH/auth/connect/token" >/dev/null; wrk -t2 -c4 -d3s -s "$WORK/password.lua" "$AUTH/auth/connect/token" >/dev/null; done
   rm -f "$WORK"/tokens.*
   local out
   out=$(TOKENS="$WORK/tokens" run 16 -s "$WORK/cc-keep.lua" "$AUTH/auth/connect/token"); record "client_credentials, straight" "$(ok_rate "$out")"
-  out=$(run 8 -s "$WORK/password.lua" "$AUTH/auth/connect/token"); record "password, straight" "$(ok_rate "$out")"
+  out=$(run 4 -s "$WORK/password.lua" "$AUTH/auth/connect/token"); record "password, straight" "$(ok_rate "$out")"
   out=$(run 16 -s "$WORK/cc.lua" "$SYSTEM_GATEWAY/auth/connect/token"); record "client_credentials, gateway (limits off)" "$(ok_rate "$out")"
-  out=$(run 8 -s "$WORK/password.lua" "$SYSTEM_GATEWAY/auth/connect/token"); record "password, gateway (limits off)" "$(ok_rate "$out")"
+  out=$(run 4 -s "$WORK/password.lua" "$SYSTEM_GATEWAY/auth/connect/token"); record "password, gateway (limits off)" "$(ok_rate "$out")"
   out=$(run 16 -s "$WORK/cc.lua" "$LIMITED/auth/connect/token"); record "client_credentials, gateway (limits as shipped)" "$(ok_rate "$out")"
-  out=$(run 8 -s "$WORK/password.lua" "$LIMITED/auth/connect/token"); record "password, gateway (limits as shipped)" "$(ok_rate "$out")"
+  out=$(run 4 -s "$WORK/password.lua" "$LIMITED/auth/connect/token"); record "password, gateway (limits as shipped)" "$(ok_rate "$out")"
 
   cat "$WORK"/tokens.* | shuf >"$WORK/fresh.txt"
   local token; token=$(head -1 "$WORK/fresh.txt")
   curl -fs -o /dev/null -H "Authorization: Bearer $token" "$CHECKED/rides/ping" || { echo "the gateway refused a token of $VARIANT" >&2; exit 1; }
   [[ $(curl -s -o /dev/null -w '%{http_code}' "$CHECKED/rides/ping") == 401 ]] || { echo "the checked route let a call without a token through" >&2; exit 1; }
   cat >"$WORK/fresh.lua" <<LUA
-local tokens, next, id, count = {}, 1, 0, 0
-function setup(thread) id = id + 1; thread:set("id", id) end
+local tokens, next, threads = {}, 1, 0
+function setup(thread) threads = threads + 1; thread:set("tid", threads) end
 function init(args)
   local i = 0
-  for line in io.lines("$WORK/fresh.txt") do i = i + 1; if i % 2 == id - 1 then tokens[#tokens + 1] = line end end
+  for line in io.lines("$WORK/fresh.txt") do i = i + 1; if i % 2 == tid - 1 then tokens[#tokens + 1] = line end end
 end
 function request()
-  local token = tokens[next]; next = next + 1; if next > #tokens then next = 1; count = count + 1 end
+  local token = tokens[next]; next = next + 1; if next > #tokens then next = 1 end
   return wrk.format("GET", "/rides/ping", { ["Authorization"] = "Bearer " .. token })
 end
 LUA
