@@ -7,23 +7,15 @@ namespace Fleet.EndToEnd;
 [Collection(FleetCollection.Name)]
 public sealed class DashboardTests(FleetSystem fleet)
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     [Fact]
     public async Task The_dashboard_shows_every_resource_running_and_opens_a_trace_across_the_gateway_and_AuthService()
     {
-        File.Exists(Chromium).Should().BeTrue("./fleet test installs Debian's chromium");
+        File.Exists(Chromium.Path).Should().BeTrue("./fleet test installs Debian's chromium");
         var traceId = await TraceTests.SendTracedRequestAsync(fleet);
         (await TraceTests.ServicesInTraceAsync(fleet, traceId, ["gateway", "auth"])).Should().Contain(["gateway", "auth"]);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            // No sandbox as root; no background traffic to a network this machine does not have.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         // Tall enough that the resource grid, which renders only what is on screen, shows every row.
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1600, Height = 2400 } });
 

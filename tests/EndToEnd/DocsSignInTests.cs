@@ -14,19 +14,12 @@ namespace Fleet.EndToEnd;
 [Collection(FleetCollection.Name)]
 public sealed class DocsSignInTests(FleetSystem fleet)
 {
-    private const string Chromium = "/usr/bin/chromium";
-
     [Fact]
     public async Task A_person_signs_in_on_the_docs_page_and_tries_a_protected_route_with_their_own_token()
     {
         var (userName, password) = await RegisterVerifiedUserAsync();
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1400, Height = 2000 } });
         try
         {
