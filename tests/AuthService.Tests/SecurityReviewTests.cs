@@ -90,6 +90,23 @@ public sealed class SecurityReviewTests(AuthFixture auth)
     }
 
     [Fact]
+    public async Task Access_tokens_leave_no_rows_and_refresh_tokens_do()
+    {
+        const string RowsOf = "SELECT count(*) FROM auth.oidc_tokens t JOIN auth.oidc_applications a ON a.id = t.application_id WHERE a.client_id = @client";
+        var (userName, password, _) = await auth.NewVerifiedUserAsync();
+        var cliRows = await ScalarAsync<long>(RowsOf, ("client", "fleet-cli"));
+
+        for (var i = 0; i < 3; i++)
+        {
+            await auth.ClientTokenAsync();
+        }
+        await auth.PasswordTokenAsync(userName, password);
+
+        (await ScalarAsync<long>(RowsOf, ("client", "xrides"))).Should().Be(0, "an access token is a JWT checked on its own: no write per token");
+        (await ScalarAsync<long>(RowsOf, ("client", "fleet-cli"))).Should().Be(cliRows + 1, "the refresh token has its row, for rotation and revocation");
+    }
+
+    [Fact]
     public async Task A_revocation_racing_a_refresh_leaves_no_live_child()
     {
         var (userName, password, userId) = await auth.NewVerifiedUserAsync();
