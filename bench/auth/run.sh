@@ -111,7 +111,7 @@ local threads = 0
 function setup(thread) threads = threads + 1; thread:set("tid", threads) end
 function init(args) out = io.open(os.getenv("TOKENS") .. "." .. tid, "w") end
 function response(status, headers, body)
-  local token = body:match('"access_token":"([^"]+)"')
+  local token = body:match('"access_token"%s*:%s*"([^"]+)"')
   if token then out:write(token, "\n") end
 end
 LUA
