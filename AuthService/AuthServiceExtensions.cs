@@ -8,8 +8,6 @@ using Fleet.AuthService.SignIn;
 using Fleet.AuthService.Users;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Fleet.AuthService;
 

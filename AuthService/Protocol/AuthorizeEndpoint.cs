@@ -14,9 +14,11 @@ namespace Fleet.AuthService.Protocol;
 /// </summary>
 public static class AuthorizeEndpoint
 {
+    public const string Path = "/auth/connect/authorize";
+
     public static IEndpointRouteBuilder MapAuthorizeEndpoint(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/auth/connect/authorize", Authorize).WithTags("OAuth2").AllowAnonymous();
+        routes.MapGet(Path, Authorize).WithTags("OAuth2").AllowAnonymous();
         return routes;
     }
 

@@ -1,3 +1,4 @@
+using Fleet.AuthService.ApiKeys;
 using Microsoft.AspNetCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -149,8 +150,7 @@ public static class ContractHandlers
         {
             if (context.Transaction.GetHttpRequest() is { } request)
             {
-                request.HttpContext.Response.Headers.CacheControl = "no-store";
-                request.HttpContext.Response.Headers.Pragma = "no-cache";
+                Secrets.NoStore(request.HttpContext);
             }
             return default;
         }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Fleet.AuthService.Audit;
+using Fleet.AuthService.Protocol;
 using Fleet.AuthService.Users;
 using Fleet.ServiceDefaults.Audit;
 using Microsoft.AspNetCore.Authentication;
@@ -25,8 +26,6 @@ public sealed class SignInForm
 /// </summary>
 public static class SignInEndpoints
 {
-    private const string AuthorizePath = "/auth/connect/authorize";
-
     public static IEndpointRouteBuilder MapSignInEndpoints(this IEndpointRouteBuilder routes)
     {
         var signIn = routes.MapGroup(SignInCookie.PagePath).WithTags("Sign-in").AllowAnonymous().ExcludeFromDescription();
@@ -59,9 +58,9 @@ public static class SignInEndpoints
 
     /// <summary>Only the authorization endpoint, on this server: anything else would make the page an open redirect.</summary>
     private static string SafeReturnUrl(string? returnUrl) =>
-        returnUrl is not null && returnUrl.StartsWith(AuthorizePath + "?", StringComparison.Ordinal) && !returnUrl.Contains('\\')
+        returnUrl is not null && returnUrl.StartsWith(AuthorizeEndpoint.Path + "?", StringComparison.Ordinal) && !returnUrl.Contains('\\')
             ? returnUrl
-            : AuthorizePath;
+            : AuthorizeEndpoint.Path;
 
     private static string ClientIdOf(string returnUrl)
     {

@@ -62,7 +62,8 @@ public sealed partial class AuthorizationCodeTests(AuthFixture auth)
         }));
     }
 
-    private static string HiddenValue(string html, string name) =>
+    /// <summary>The value of a hidden field of the sign-in form, as a browser would post it.</summary>
+    internal static string HiddenValue(string html, string name) =>
         WebUtility.HtmlDecode(Regex.Match(html, $"name=\"{Regex.Escape(name)}\" value=\"([^\"]*)\"").Groups[1].Value);
 
     private async Task<string> CodeAsync(HttpClient browser, string challenge)

@@ -106,10 +106,10 @@ public sealed class SignInThrottleTests(AuthFixture auth)
         // The sign-in page sees the same source (no X-Forwarded-For: the loopback address itself) and refuses it too.
         var cookies = auth.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
         var page = await cookies.GetStringAsync("/auth/signin");
-        var token = System.Text.RegularExpressions.Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]*)\"").Groups[1].Value;
+        var token = AuthorizationCodeTests.HiddenValue(page, "__RequestVerificationToken");
         var answer = await cookies.PostAsync("/auth/signin", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token), ["userName"] = userName, ["password"] = password,
+            ["__RequestVerificationToken"] = token, ["userName"] = userName, ["password"] = password,
         }));
         answer.StatusCode.Should().Be(HttpStatusCode.OK, await answer.Content.ReadAsStringAsync());
         (await answer.Content.ReadAsStringAsync()).Should().Contain("Invalid username or password.");
