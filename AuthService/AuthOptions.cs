@@ -14,6 +14,12 @@ public sealed class AuthOptions
 
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
 
+    /// <summary>
+    /// How long a replica serves a client as it last read it (see Clients/SharedClientCache): the longest another
+    /// replica may take to see a client changed or deleted here. Its access tokens outlive that anyway.
+    /// </summary>
+    public TimeSpan ClientCacheLifetime { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Refuse the password grant until the user has verified their e-mail address.</summary>
     public bool RequireVerifiedEmail { get; set; } = true;
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
+using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
 
 namespace Fleet.AuthService.Protocol;
@@ -26,11 +27,13 @@ public static class TokenServerExtensions
         services.AddDataProtection().SetApplicationName("fleet-auth").PersistKeysToDbContext<AuthDbContext>();
 
         services.AddSingleton<VerifiedClientSecrets>();
+        services.AddSingleton<ClientSnapshots>();
         services.AddOpenIddict()
             .AddCore(core =>
             {
                 core.UseEntityFrameworkCore().UseDbContext<AuthDbContext>().ReplaceDefaultEntities<Guid>();
                 core.ReplaceApplicationManager(typeof(CachingApplicationManager<>));
+                core.Services.AddScoped<IOpenIddictApplicationCache<OpenIddictEntityFrameworkCoreApplication<Guid>>, SharedClientCache>();
             })
             .AddServer(server =>
             {

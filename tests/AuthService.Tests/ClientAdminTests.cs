@@ -56,6 +56,22 @@ public sealed class ClientAdminTests(AuthFixture auth)
     }
 
     [Fact]
+    public async Task A_client_is_read_once_and_served_from_memory_after()
+    {
+        var admin = await AdminAsync();
+        var clientId = $"c-{Guid.NewGuid():N}"[..20];
+        var created = await admin.PostAsJsonAsync("/auth/admin/clients", new { clientId, grantTypes = new[] { "client_credentials" } });
+        var secret = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("clientSecret").GetString()!;
+        (await ClientCredentials(clientId, secret)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        // As another replica would: its snapshot here lasts Auth:ClientCacheLifetime (10 s), so this one still serves it.
+        (await auth.SqlAsync("DELETE FROM auth.oidc_applications WHERE client_id = @id", ("id", clientId))).Should().Be(1);
+
+        (await ClientCredentials(clientId, secret)).StatusCode.Should().Be(HttpStatusCode.OK,
+            "the client was not read from authdb again (a change made here is seen at once: see the rotation test)");
+    }
+
+    [Fact]
     public async Task Invalid_clients_are_a_validation_problem()
     {
         var admin = await AdminAsync();

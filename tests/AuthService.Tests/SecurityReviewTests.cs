@@ -14,18 +14,6 @@ namespace Fleet.AuthServiceTests;
 [Collection(AuthCollection.Name)]
 public sealed class SecurityReviewTests(AuthFixture auth)
 {
-    private async Task<int> SqlAsync(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(auth.AuthDbConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-        return await command.ExecuteNonQueryAsync();
-    }
-
     private async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
     {
         await using var connection = new NpgsqlConnection(auth.AuthDbConnectionString);
@@ -85,7 +73,7 @@ public sealed class SecurityReviewTests(AuthFixture auth)
         refreshed.StatusCode.Should().Be(HttpStatusCode.OK, await refreshed.Content.ReadAsStringAsync());
         var next = (await refreshed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("refresh_token").GetString()!;
 
-        await SqlAsync("UPDATE auth.users SET lockout_end = '9999-12-31 23:59:59+00' WHERE id = @id", ("id", Guid.Parse(id)));
+        await auth.SqlAsync("UPDATE auth.users SET lockout_end = '9999-12-31 23:59:59+00' WHERE id = @id", ("id", Guid.Parse(id)));
         (await RefreshAsync(next)).StatusCode.Should().Be(HttpStatusCode.BadRequest, "a disabled user's sessions end");
     }
 
@@ -175,7 +163,7 @@ public sealed class SecurityReviewTests(AuthFixture auth)
     {
         var (userName, password, id) = await auth.NewVerifiedUserAsync();
         var userId = Guid.Parse(id);
-        await SqlAsync("INSERT INTO auth.user_roles (user_id, role_id) SELECT @id, id FROM auth.roles WHERE normalized_name = 'ADMIN'", ("id", userId));
+        await auth.SqlAsync("INSERT INTO auth.user_roles (user_id, role_id) SELECT @id, id FROM auth.roles WHERE normalized_name = 'ADMIN'", ("id", userId));
         var user = auth.BearerClient((await auth.PasswordTokenAsync(userName, password)).GetProperty("access_token").GetString()!);
 
         (await user.PostAsJsonAsync("/auth/keys", new { name = "root", scopes = new[] { "admin" } })).StatusCode.Should().Be(HttpStatusCode.BadRequest);
@@ -185,10 +173,10 @@ public sealed class SecurityReviewTests(AuthFixture auth)
         var key = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
         (await IntrospectKeyAsync(key)).GetProperty("scope").GetString().Should().Be("rides:read jobs:admin");
 
-        await SqlAsync("DELETE FROM auth.user_roles WHERE user_id = @id AND role_id = (SELECT id FROM auth.roles WHERE normalized_name = 'ADMIN')", ("id", userId));
+        await auth.SqlAsync("DELETE FROM auth.user_roles WHERE user_id = @id AND role_id = (SELECT id FROM auth.roles WHERE normalized_name = 'ADMIN')", ("id", userId));
         (await IntrospectKeyAsync(key)).GetProperty("scope").GetString().Should().Be("rides:read", "the user is no admin any more");
 
-        await SqlAsync("UPDATE auth.users SET lockout_end = now() + interval '1 hour' WHERE id = @id", ("id", userId));
+        await auth.SqlAsync("UPDATE auth.users SET lockout_end = now() + interval '1 hour' WHERE id = @id", ("id", userId));
         (await IntrospectKeyAsync(key)).GetProperty("active").GetBoolean().Should().BeFalse("the user is locked out");
     }
 
