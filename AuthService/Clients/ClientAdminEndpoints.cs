@@ -82,7 +82,7 @@ public static class ClientAdminEndpoints
         }
         catch (DbUpdateException)
         {
-            // Created concurrently since the check above (the unique index on client_id).
+            // Created concurrently since the check above (the unique index on lower(client_id)).
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The client id is taken.");
         }
         Record(audit, admin, "client.created", request.ClientId!);

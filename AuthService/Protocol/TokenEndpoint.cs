@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore;
 using OpenIddict.Abstractions;
-using Microsoft.OpenApi;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -39,16 +38,7 @@ public static class TokenEndpoint
     private static RouteHandlerBuilder DocumentForm(this RouteHandlerBuilder builder, params string[] parameters) =>
         builder.AddOpenApiOperationTransformer((operation, _, _) =>
         {
-            var schema = new OpenApiSchema { Type = JsonSchemaType.Object, Properties = new Dictionary<string, IOpenApiSchema>() };
-            foreach (var parameter in parameters)
-            {
-                schema.Properties[parameter] = new OpenApiSchema { Type = JsonSchemaType.String };
-            }
-            operation.RequestBody = new OpenApiRequestBody
-            {
-                Required = true,
-                Content = new Dictionary<string, OpenApiMediaType> { ["application/x-www-form-urlencoded"] = new() { Schema = schema } },
-            };
+            operation.RequestBody = ProtocolDocument.FormBody(parameters);
             return Task.CompletedTask;
         });
 }

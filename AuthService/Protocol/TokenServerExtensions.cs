@@ -4,6 +4,7 @@ using Fleet.AuthService.Clients;
 using Fleet.AuthService.Data;
 using Fleet.ServiceDefaults.Authentication;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
@@ -80,6 +81,8 @@ public static class TokenServerExtensions
                 GrantRevocation.Register(server);
                 ApiKeyIntrospection.Register(server);
             });
+
+        services.ConfigureAll<OpenApiOptions>(options => options.AddDocumentTransformer<ProtocolDocument>());
 
         services.AddOptions<OpenIddictServerOptions>().Configure<IOptions<AuthOptions>>((options, auth) =>
         {

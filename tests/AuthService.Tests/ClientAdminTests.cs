@@ -56,6 +56,18 @@ public sealed class ClientAdminTests(AuthFixture auth)
     }
 
     [Fact]
+    public async Task Of_two_ids_differing_in_case_created_at_once_one_is_refused()
+    {
+        var admin = await AdminAsync();
+        var clientId = $"c-{Guid.NewGuid():N}"[..20];
+
+        var answers = await Task.WhenAll(new[] { clientId, clientId.ToUpperInvariant() }.Select(id =>
+            admin.PostAsJsonAsync("/auth/admin/clients", new { clientId = id, grantTypes = new[] { "client_credentials" } })));
+
+        answers.Select(a => a.StatusCode).Should().BeEquivalentTo([HttpStatusCode.Created, HttpStatusCode.Conflict]);
+    }
+
+    [Fact]
     public async Task A_client_is_read_once_and_served_from_memory_after()
     {
         var admin = await AdminAsync();

@@ -12,6 +12,7 @@ public sealed class SchemaTests(AuthFixture fixture)
     [InlineData("users_normalized_email_key", "CREATE UNIQUE INDEX users_normalized_email_key ON auth.users USING btree (normalized_email)")]
     [InlineData("users_normalized_user_name_key", "CREATE UNIQUE INDEX users_normalized_user_name_key ON auth.users USING btree (normalized_user_name)")]
     [InlineData("oidc_applications_client_id_key", "CREATE UNIQUE INDEX oidc_applications_client_id_key ON auth.oidc_applications USING btree (client_id)")]
+    [InlineData("oidc_applications_client_id_lower_key", "CREATE UNIQUE INDEX oidc_applications_client_id_lower_key ON auth.oidc_applications USING btree (lower((client_id)::text))")]
     [InlineData("oidc_tokens_reference_id_key", "CREATE UNIQUE INDEX oidc_tokens_reference_id_key ON auth.oidc_tokens USING btree (reference_id)")]
     public async Task Indexes_are_as_designed(string name, string definition)
     {
