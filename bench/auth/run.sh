@@ -9,7 +9,7 @@
 #      every request (validated once, then cached), and a fresh token on every request (an ES256 check each time,
 #      5 seconds, with at least 90,000 tokens this server issued in 1 and after it).
 # Usage: bench/auth/run.sh [ROUNDS]   (DURATION=10s per measurement, OLD_REV=fc29149)
-# Writes bench/results/tokens-<date>.md; the ratio OpenIddict ÷ hand-written of each round is the figure.
+# Writes bench/results/tokens-<date>-<time>.md; the ratio OpenIddict ÷ hand-written of each round is the figure.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -181,7 +181,7 @@ for ROUND in $(seq 1 "$ROUNDS"); do
   if (( ROUND % 2 )); then measure handwritten; measure openiddict; else measure openiddict; measure handwritten; fi
 done
 
-OUT="bench/results/tokens-$(date -u +%F).md"
+OUT="bench/results/tokens-$(date -u +%F-%H%M).md" # a second run the same day keeps the first
 python3 - "$WORK/figures.tsv" "$OUT" "$OLD_REV" "$ROUNDS" "$DURATION" <<'PY'
 import statistics, subprocess, sys, collections, datetime, os
 path, out, old, rounds, duration = sys.argv[1:]
