@@ -10,24 +10,24 @@ namespace Fleet.AuthService.Protocol;
 /// </summary>
 public sealed class ProtocolDocument : IOpenApiDocumentTransformer
 {
+    private static readonly string[] TokenForm = ["token", "token_type_hint", "client_id", "client_secret"];
+
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         document.Paths ??= new OpenApiPaths();
-        Add(document, "/auth/connect/revoke", "Revokes a refresh token and ends its sign-in (RFC 7009); access tokens are unsupported_token_type.",
-            "token", "token_type_hint", "client_id", "client_secret");
-        Add(document, "/auth/connect/introspect", "Describes a refresh token, an access token or an API key (RFC 7662); 'active': false when it is none of them.",
-            "token", "token_type_hint", "client_id", "client_secret");
+        Add(document, "/auth/connect/revoke", "Revokes a refresh token and ends its sign-in (RFC 7009); access tokens are unsupported_token_type.");
+        Add(document, "/auth/connect/introspect", "Describes a refresh token, an access token or an API key (RFC 7662); 'active': false when it is none of them.");
         return Task.CompletedTask;
     }
 
-    private static void Add(OpenApiDocument document, string path, string summary, params string[] parameters)
+    private static void Add(OpenApiDocument document, string path, string summary)
     {
         var operation = new OpenApiOperation
         {
             Summary = summary,
             Description = "Client authentication with HTTP Basic or client_id and client_secret in the form.",
             Tags = new HashSet<OpenApiTagReference> { new("OAuth2", document) },
-            RequestBody = FormBody(parameters),
+            RequestBody = FormBody(TokenForm),
             Responses = new OpenApiResponses
             {
                 ["200"] = new OpenApiResponse { Description = "The answer, JSON." },

@@ -1,5 +1,4 @@
 using Fleet.AuthServiceTests.Support;
-using Npgsql;
 
 namespace Fleet.AuthServiceTests;
 
@@ -16,7 +15,7 @@ public sealed class SchemaTests(AuthFixture fixture)
     [InlineData("oidc_tokens_reference_id_key", "CREATE UNIQUE INDEX oidc_tokens_reference_id_key ON auth.oidc_tokens USING btree (reference_id)")]
     public async Task Indexes_are_as_designed(string name, string definition)
     {
-        (await ScalarAsync<string>($"SELECT indexdef FROM pg_indexes WHERE schemaname = 'auth' AND indexname = '{name}'"))
+        (await fixture.ScalarAsync<string>($"SELECT indexdef FROM pg_indexes WHERE schemaname = 'auth' AND indexname = '{name}'"))
             .Should().Be(definition);
     }
 
@@ -26,7 +25,7 @@ public sealed class SchemaTests(AuthFixture fixture)
     [InlineData("user_roles_role_id_fkey")]
     public async Task Rows_of_a_deleted_user_go_with_it(string constraint)
     {
-        (await ScalarAsync<string>(
+        (await fixture.ScalarAsync<string>(
             $"SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = '{constraint}' AND connamespace = 'auth'::regnamespace"))
             .Should().EndWith("ON DELETE CASCADE");
     }
@@ -34,13 +33,7 @@ public sealed class SchemaTests(AuthFixture fixture)
     [Fact]
     public async Task The_two_roles_of_the_contract_exist_and_the_history_is_kept_in_the_schema()
     {
-        (await ScalarAsync<string>("SELECT string_agg(name, ',' ORDER BY name) FROM auth.roles")).Should().Be("admin,user");
-        (await ScalarAsync<long>("SELECT count(*) FROM auth.\"__EFMigrationsHistory\"")).Should().BeGreaterThan(0);
-    }
-
-    private async Task<T> ScalarAsync<T>(string sql)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(fixture.AuthDbConnectionString);
-        return (T)(await dataSource.CreateCommand(sql).ExecuteScalarAsync())!;
+        (await fixture.ScalarAsync<string>("SELECT string_agg(name, ',' ORDER BY name) FROM auth.roles")).Should().Be("admin,user");
+        (await fixture.ScalarAsync<long>("SELECT count(*) FROM auth.\"__EFMigrationsHistory\"")).Should().BeGreaterThan(0);
     }
 }

@@ -6,7 +6,6 @@ using Fleet.AuthServiceTests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Fleet.AuthServiceTests;
 
@@ -14,18 +13,6 @@ namespace Fleet.AuthServiceTests;
 [Collection(AuthCollection.Name)]
 public sealed class SecurityReviewTests(AuthFixture auth)
 {
-    private async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(auth.AuthDbConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-        return (T)(await command.ExecuteScalarAsync())!;
-    }
-
     private Task<HttpResponseMessage> PasswordAsync(string userName, string password) =>
         auth.PostFormAsync("/auth/connect/token",
             [new("grant_type", "password"), new("username", userName), new("password", password)], AuthFixture.Basic("fleet-cli", AuthFixture.CliSecret));
@@ -82,7 +69,7 @@ public sealed class SecurityReviewTests(AuthFixture auth)
     {
         const string RowsOf = "SELECT count(*) FROM auth.oidc_tokens t JOIN auth.oidc_applications a ON a.id = t.application_id WHERE a.client_id = @client";
         var (userName, password, _) = await auth.NewVerifiedUserAsync();
-        var cliRows = await ScalarAsync<long>(RowsOf, ("client", "fleet-cli"));
+        var cliRows = await auth.ScalarAsync<long>(RowsOf, ("client", "fleet-cli"));
 
         for (var i = 0; i < 3; i++)
         {
@@ -90,8 +77,8 @@ public sealed class SecurityReviewTests(AuthFixture auth)
         }
         await auth.PasswordTokenAsync(userName, password);
 
-        (await ScalarAsync<long>(RowsOf, ("client", "xrides"))).Should().Be(0, "an access token is a JWT checked on its own: no write per token");
-        (await ScalarAsync<long>(RowsOf, ("client", "fleet-cli"))).Should().Be(cliRows + 1, "the refresh token has its row, for rotation and revocation");
+        (await auth.ScalarAsync<long>(RowsOf, ("client", "xrides"))).Should().Be(0, "an access token is a JWT checked on its own: no write per token");
+        (await auth.ScalarAsync<long>(RowsOf, ("client", "fleet-cli"))).Should().Be(cliRows + 1, "the refresh token has its row, for rotation and revocation");
     }
 
     [Fact]
@@ -120,7 +107,7 @@ public sealed class SecurityReviewTests(AuthFixture auth)
                 body.GetProperty("error").GetString().Should().Be("invalid_grant", $"round {round}: the revocation won");
             }
             (await RefreshAsync(first)).StatusCode.Should().Be(HttpStatusCode.BadRequest, $"round {round}: the revoked token stays dead");
-            (await ScalarAsync<long>(
+            (await auth.ScalarAsync<long>(
                 """
                 SELECT count(*) FROM auth.oidc_tokens t JOIN auth.oidc_authorizations a ON a.id = t.authorization_id
                 WHERE t.subject = @user AND t.status = 'valid' AND a.status = 'valid'

@@ -28,6 +28,7 @@ public sealed class AuthFixture : IAsyncLifetime
     public const int MaxFailedAttempts = 3;
 
     private TestServers? _infrastructure;
+    private NpgsqlDataSource? _authDb;
 
     public WebApplicationFactory<AuthOptions> Factory { get; private set; } = null!;
 
@@ -39,6 +40,7 @@ public sealed class AuthFixture : IAsyncLifetime
     {
         _infrastructure = await TestServers.StartAsync(databases: "authdb");
         AuthDbConnectionString = await _infrastructure.ConnectionStringAsync("authdb");
+        _authDb = NpgsqlDataSource.Create(AuthDbConnectionString);
         RabbitMqConnectionString = await _infrastructure.ConnectionStringAsync("rabbitmq");
         var settings = new Dictionary<string, string>
         {
@@ -71,6 +73,10 @@ public sealed class AuthFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Factory.DisposeAsync();
+        if (_authDb is not null)
+        {
+            await _authDb.DisposeAsync();
+        }
         if (_infrastructure is not null)
         {
             await _infrastructure.DisposeAsync();
@@ -82,14 +88,25 @@ public sealed class AuthFixture : IAsyncLifetime
     /// <summary>Runs a statement on authdb directly, as another replica or an operator would; returns the rows it touched.</summary>
     public async Task<int> SqlAsync(string sql, params (string Name, object Value)[] parameters)
     {
-        await using var connection = new NpgsqlConnection(AuthDbConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
+        await using var command = AuthDbCommand(sql, parameters);
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The first column of the first row a query on authdb answers.</summary>
+    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = AuthDbCommand(sql, parameters);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    private NpgsqlCommand AuthDbCommand(string sql, (string Name, object Value)[] parameters)
+    {
+        var command = _authDb!.CreateCommand(sql);
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value);
         }
-        return await command.ExecuteNonQueryAsync();
+        return command;
     }
 
     public static AuthenticationHeaderValue Basic(string clientId, string secret) =>
